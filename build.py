@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Duet's build driver.
+
+  ./build.py setup                 install dependencies (distro packages)
+  ./build.py defconfig [PLATFORM]  start a configuration (default: duet)
+  ./build.py menuconfig            edit it
+  ./build.py build [APP...]        build the host and guests into build/
+  ./build.py run APP [-- ARGS]     build and boot APP, show its output, return its status
+  ./build.py lab [--script FILE | --shell]
+                                   boot the lab with the current build (/duet inside)
+  ./build.py test                  unit tests + end-to-end tests; ends "N passed, N failed"
+  ./build.py bench                 benchmarks into build/bench/
+  ./build.py clean                 remove build/
+
+APP is the name of a folder in apps/ or a path to an app folder anywhere.
+Options: -v shows every command run.
+"""
+import argparse
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+
+from duetbuild import cli  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-v", "--verbose", action="store_true", help="show the commands run")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("setup", help="install dependencies")
+    p = sub.add_parser("defconfig", help="default configuration for a platform")
+    p.add_argument("platform", nargs="?", default="duet")
+    sub.add_parser("menuconfig", help="edit the configuration")
+    p = sub.add_parser("build", help="build host and guests")
+    p.add_argument("apps", nargs="*")
+    p = sub.add_parser("run", help="build and run an app")
+    p.add_argument("app")
+    p.add_argument("--platform", help="override the configured platform")
+    p.add_argument("--mem", help="guest RAM, e.g. 64M")
+    p.add_argument("args", nargs=argparse.REMAINDER, help="-- guest arguments")
+    p = sub.add_parser("lab", help="boot the lab with the current build")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--script", help="shell script to run inside (cwd /duet)")
+    g.add_argument("--shell", action="store_true", help="interactive shell")
+    p = sub.add_parser("test", help="run all tests")
+    p.add_argument("--unit", action="store_true", help="only the native unit tests")
+    p.add_argument("-k", dest="pattern", help="only tests whose name contains this")
+    sub.add_parser("bench", help="run the benchmarks")
+    sub.add_parser("clean", help="remove build/")
+    args = parser.parse_args()
+    if not args.command:
+        parser.print_help()
+        return 2
+    if args.command == "run" and args.args and args.args[0] == "--":
+        args.args = args.args[1:]
+    return cli.dispatch(ROOT, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+/*
+ * `duet run`: check the image, build the VM, boot the guest, serve it.
+ * Image problems are reported before /dev/kvm is touched, so any machine
+ * (also the native x86_64 build) can tell a user what is wrong with an ELF.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+#include "bootargs.h"
+#include "commands.h"
+#include "duet/memmap.h"
+#include "elf_loader.h"
+#include "fdt_builder.h"
+#include "run_options.h"
+#include "run_report.h"
+#include "vm.h"
+
+static int host_error(struct vm *vm)
+{
+    fprintf(stderr, "duet: %s\n", vm->err);
+    vm_close(vm);
+    return DUET_STATUS_HOST_ERROR;
+}
+
+static int write_device_tree(struct guest_mem *mem, struct vm *vm, const struct run_options *o)
+{
+    static char bootargs[DUET_DTB_MAX / 2];
+    char err[256];
+    if (bootargs_join(bootargs, sizeof bootargs, o->guest_argc, o->guest_argv) < 0) {
+        fprintf(stderr, "duet: guest arguments are longer than %zu bytes\n", sizeof bootargs - 1);
+        return -1;
+    }
+    struct fdt_params p = {
+        .ram_base = mem->base,
+        .ram_size = mem->size,
+        .ncpus = 1,
+        .gic_version = vm->gic_version,
+        .bootargs = bootargs,
+    };
+    /* The guest seeds its stack-protector canary from this. */
+    if (getrandom(p.rng_seed, sizeof p.rng_seed, 0) != (ssize_t)sizeof p.rng_seed)
+        memset(p.rng_seed, 0x5a, sizeof p.rng_seed);
+    void *dtb = gmem_ptr(mem, DUET_RAM_BASE, DUET_DTB_MAX);
+    if (fdt_build(dtb, DUET_DTB_MAX, &p, err, sizeof err) < 0) {
+        fprintf(stderr, "duet: device tree: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct run_options o;
+    struct run_report rep;
+    char err[256];
+    if (run_options_parse(&o, argc, argv, err, sizeof err) < 0) {
+        fprintf(stderr, "duet run: %s\n", err);
+        return DUET_STATUS_USAGE;
+    }
+    if (o.help) {
+        printf(run_usage, (unsigned long long)CONFIG_HOST_DEFAULT_MEM_MB);
+        return 0;
+    }
+    report_start(&rep, o.verbose && !o.quiet);
+
+    struct guest_mem mem = { 0 };
+    if (gmem_alloc(&mem, DUET_RAM_BASE, o.mem_size) < 0) {
+        fprintf(stderr, "duet: cannot allocate %llu MiB of guest RAM\n",
+                (unsigned long long)(o.mem_size >> 20));
+        return DUET_STATUS_HOST_ERROR;
+    }
+    report_phase(&rep, "guest memory");
+    struct guest_image img;
+    if (elf_load_file(o.image, &mem, &img, err, sizeof err) < 0) {
+        fprintf(stderr, "duet: %s: %s\n", o.image, err);
+        return DUET_STATUS_BAD_IMAGE;
+    }
+    report_phase(&rep, "ELF load");
+
+    struct vm vm;
+    if (vm_open(&vm, &mem) < 0)
+        return host_error(&vm);
+    report_phase(&rep, "open /dev/kvm, create VM and RAM slot");
+    if (vm_create_gic(&vm) < 0)
+        return host_error(&vm);
+    report_phase(&rep, "create vGIC");
+    if (write_device_tree(&mem, &vm, &o) < 0) {
+        vm_close(&vm);
+        return DUET_STATUS_HOST_ERROR;
+    }
+    report_phase(&rep, "device tree");
+    if (vm_create_vcpu(&vm) < 0 ||
+        vm_set_boot_regs(&vm, img.entry, DUET_RAM_BASE, mem.base + mem.size) < 0)
+        return host_error(&vm);
+    report_phase(&rep, "vCPU init and registers");
+
+    struct hc_ctx hc = { .mem = &mem, .console_fd = STDOUT_FILENO };
+    struct run_stats stats = { 0 };
+    fflush(stdout);
+    int status = vm_run(&vm, &hc, &stats, o.stats);
+    report_phase(&rep, "guest run");
+    report_finish(&rep);
+    if (o.stats)
+        report_stats(&stats, &hc);
+    vm_close(&vm);
+    gmem_free(&mem);
+    return status;
+}

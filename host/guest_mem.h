@@ -1,0 +1,29 @@
+/*
+ * Guest RAM as the host sees it, and the only way the host turns a guest
+ * address into a pointer. Every hypercall argument goes through gmem_ptr(),
+ * which checks address + length against RAM without wrap-around.
+ */
+#ifndef DUET_GUEST_MEM_H
+#define DUET_GUEST_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "duet/hypercall.h"
+
+struct guest_mem {
+    uint8_t  *host;   /* host mapping of guest RAM (never PROT_EXEC) */
+    uint64_t  base;   /* guest-physical address of the first byte */
+    uint64_t  size;   /* bytes */
+};
+
+/* Maps `size` bytes of zeroed RAM at guest address `base`. 0 or -errno. */
+int gmem_alloc(struct guest_mem *mem, uint64_t base, uint64_t size);
+void gmem_free(struct guest_mem *mem);
+
+/* True when [gpa, gpa + len) lies inside RAM (len 0 is inside if gpa is). */
+int gmem_contains(const struct guest_mem *mem, duet_gpa_t gpa, uint64_t len);
+
+/* Host pointer to [gpa, gpa + len), or NULL when any byte is outside RAM. */
+void *gmem_ptr(const struct guest_mem *mem, duet_gpa_t gpa, uint64_t len);
+
+#endif

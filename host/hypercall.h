@@ -1,0 +1,59 @@
+/*
+ * The host side of the hypercall ABI (shared/include/duet/hypercall.h).
+ *
+ * Each hypercall lives in its own module (hc_*.c) and registers itself with
+ * DUET_HYPERCALL(); the dispatcher finds them through a linker section, so
+ * adding a hypercall never touches a central switch.
+ */
+#ifndef DUET_HOST_HYPERCALL_H
+#define DUET_HOST_HYPERCALL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "duet/hypercall.h"
+#include "guest_mem.h"
+
+enum hc_result {
+    HC_CONTINUE,  /* resume the guest */
+    HC_HALT,      /* the guest asked to stop; ctx->status holds its status */
+    HC_FAULT,     /* the guest broke the ABI; ctx->err says how */
+};
+
+struct hc_ctx {
+    struct guest_mem *mem;
+    int console_fd;          /* where the guest's console goes */
+    int status;              /* OUT of HC_HALT */
+    char err[256];           /* OUT of HC_FAULT: one line, no newline */
+    uint64_t count[DUET_HC_MAX]; /* hypercalls served, by number */
+};
+
+typedef enum hc_result (*hc_handler_fn)(struct hc_ctx *ctx, duet_gpa_t arg);
+
+struct hc_entry {
+    unsigned nr;
+    const char *name;
+    hc_handler_fn fn;
+};
+
+/* Registers `fn` as hypercall `nr`; use once per hypercall, at file scope. */
+#define DUET_HYPERCALL(nr_, name_, fn_) \
+    static const struct hc_entry hc_entry_##fn_ \
+    __attribute__((used, section("duet_hypercalls"), aligned(sizeof(void *)))) = \
+    { (nr_), (name_), (fn_) }
+
+/* Serves one MMIO access to the hypercall window: `offset` from DUET_HC_BASE. */
+enum hc_result hc_dispatch(struct hc_ctx *ctx, uint64_t offset, unsigned len,
+                           int is_write, uint64_t value);
+
+/* The registered hypercall's name, or NULL. */
+const char *hc_name(unsigned nr);
+
+/* Copies the argument struct in from the guest; HC_FAULT-style error when outside RAM. */
+int hc_copy_in(struct hc_ctx *ctx, const char *what, duet_gpa_t gpa, void *dst, size_t len);
+int hc_copy_out(struct hc_ctx *ctx, const char *what, duet_gpa_t gpa, const void *src, size_t len);
+
+/* Sets ctx->err (printf-style) and returns HC_FAULT. */
+enum hc_result hc_fault(struct hc_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,98 @@
+/* Parsing `duet run [options] GUEST.elf [-- ARGS...]`. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "duet/hypercall.h"
+#include "duet/memmap.h"
+#include "duet_config.h"
+#include "run_options.h"
+
+const char run_usage[] =
+    "usage: duet run [--mem=SIZE] [--quiet] [--verbose] [--stats] GUEST.elf [-- ARGS...]\n"
+    "\n"
+    "Boots GUEST.elf (a static aarch64 ELF built for the duet platform) in a KVM\n"
+    "virtual machine with one vCPU and an in-kernel GIC, and serves its hypercalls.\n"
+    "ARGS become the guest's argv[1..] (through the device tree's /chosen/bootargs).\n"
+    "\n"
+    "options:\n"
+    "  --mem=SIZE   guest RAM: a number with an optional K, M or G suffix\n"
+    "               (default %lluM, minimum 2M, maximum 16G)\n"
+    "  --quiet      print nothing but the guest's output and errors\n"
+    "  --verbose    report each setup step with its time\n"
+    "  --stats      print exits by reason and host time per reason at the end\n"
+    "  --help       this text\n"
+    "\n"
+    "exit status:\n"
+    "  0..111  the guest's own status (from exit() or return from main)\n"
+    "  1       also: the image was refused (bad ELF), reported before KVM is used\n"
+    "  2       bad command line\n"
+    "  112     the guest crashed: exception, broken hypercall, stray MMIO access\n"
+    "  113     the host failed: no /dev/kvm, KVM refused a request, out of memory\n";
+
+int parse_size(const char *s, uint64_t *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return -1;
+    unsigned shift = 0;
+    switch (*end) {
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    default: break;
+    }
+    if (*end && !((*end == 'b' || *end == 'B') && !end[1] && shift))
+        return -1;
+    if (shift && v > (~0ULL >> shift))
+        return -1;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, const char *what)
+{
+    snprintf(err, errlen, fmt, what);
+    return -1;
+}
+
+int run_options_parse(struct run_options *o, int argc, char **argv, char *err, size_t errlen)
+{
+    memset(o, 0, sizeof *o);
+    o->mem_size = (uint64_t)CONFIG_HOST_DEFAULT_MEM_MB << 20;
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--")) { i++; break; }
+        if (a[0] != '-' || !a[1])
+            break;  /* the image; everything after it belongs to the guest */
+        if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) o->quiet = 1;
+        else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) o->verbose = 1;
+        else if (!strcmp(a, "--stats")) o->stats = 1;
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { o->help = 1; return 0; }
+        else if (!strncmp(a, "--mem=", 6) || !strcmp(a, "--mem")) {
+            const char *v = a[5] == '=' ? a + 6 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!v)
+                return fail(err, errlen, "option %s needs a size, e.g. --mem=64M", a);
+            if (parse_size(v, &o->mem_size))
+                return fail(err, errlen, "--mem: '%s' is not a size (e.g. 32M, 1G)", v);
+            if (o->mem_size < DUET_RAM_MIN || o->mem_size > DUET_RAM_MAX)
+                return fail(err, errlen, "--mem: %s is outside 2M..16G", v);
+            if (o->mem_size & 0xfff)
+                return fail(err, errlen, "--mem: %s is not a multiple of 4K", v);
+        } else
+            return fail(err, errlen, "unknown option '%s' (see duet run --help)", a);
+    }
+    if (i >= argc)
+        return fail(err, errlen, "%s", "no guest image given (usage: duet run [options] GUEST.elf [-- ARGS...])");
+    o->image = argv[i++];
+    if (i < argc && !strcmp(argv[i], "--"))
+        i++;
+    o->guest_argc = argc - i;
+    o->guest_argv = argv + i;
+    return 0;
+}

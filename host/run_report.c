@@ -1,0 +1,71 @@
+/* Timing of the setup phases and the table of exits, for --verbose and --stats. */
+#include <stdio.h>
+#include <time.h>
+#include "run_report.h"
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void report_start(struct run_report *r, int enabled)
+{
+    r->enabled = enabled;
+    r->start_ns = r->last_ns = now_ns();
+}
+
+void report_phase(struct run_report *r, const char *phase)
+{
+    if (!r->enabled)
+        return;
+    uint64_t t = now_ns();
+    fprintf(stderr, "duet: %-40s %9.3f ms\n", phase, (double)(t - r->last_ns) / 1e6);
+    r->last_ns = t;
+}
+
+void report_finish(struct run_report *r)
+{
+    if (r->enabled)
+        fprintf(stderr, "duet: %-40s %9.3f ms\n", "total",
+                (double)(now_ns() - r->start_ns) / 1e6);
+}
+
+/* KVM exit reasons a Duet guest can cause, by number (linux/kvm.h). */
+static const char *exit_name(unsigned reason)
+{
+    switch (reason) {
+    case 6: return "MMIO";
+    case 10: return "INTR";
+    case 9: return "FAIL_ENTRY";
+    case 17: return "INTERNAL_ERROR";
+    case 24: return "SYSTEM_EVENT";
+    default: return NULL;
+    }
+}
+
+void report_stats(const struct run_stats *s, const struct hc_ctx *hc)
+{
+    fprintf(stderr, "duet: %-20s %12s %14s %12s\n", "exit reason", "count", "host time ms", "mean ns");
+    for (unsigned i = 0; i < RUN_STAT_MAX; i++) {
+        if (!s->exits[i])
+            continue;
+        const char *name = exit_name(i);
+        char buf[32];
+        if (!name) {
+            snprintf(buf, sizeof buf, i == RUN_STAT_MAX - 1 ? "other" : "reason %u", i);
+            name = buf;
+        }
+        fprintf(stderr, "duet: %-20s %12llu %14.3f %12llu\n", name,
+                (unsigned long long)s->exits[i], (double)s->host_ns[i] / 1e6,
+                (unsigned long long)(s->host_ns[i] / s->exits[i]));
+    }
+    for (unsigned nr = 0; nr < DUET_HC_MAX; nr++) {
+        if (!hc->count[nr])
+            continue;
+        const char *name = hc_name(nr);
+        fprintf(stderr, "duet:   hypercall %-10s %12llu\n", name ? name : "?",
+                (unsigned long long)hc->count[nr]);
+    }
+}

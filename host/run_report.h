@@ -1,0 +1,20 @@
+/* What `duet run --verbose` and `--stats` print about a run, on stderr. */
+#ifndef DUET_RUN_REPORT_H
+#define DUET_RUN_REPORT_H
+
+#include <stdint.h>
+#include "hypercall.h"
+#include "vm.h"
+
+struct run_report {
+    int enabled;
+    uint64_t start_ns, last_ns;
+};
+
+void report_start(struct run_report *r, int enabled);
+/* Prints how long the phase that just ended took. */
+void report_phase(struct run_report *r, const char *phase);
+void report_finish(struct run_report *r);
+void report_stats(const struct run_stats *s, const struct hc_ctx *hc);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * The hypercall ABI between a Duet guest and the Duet host.
+ *
+ * A hypercall is one 64-bit store of a guest-physical address to
+ *     DUET_HC_BASE + 8 * nr
+ * The window has no memslot, so the store exits to the host as MMIO. The
+ * stored value is the IPA of the argument struct for that hypercall (see
+ * below). The store must be a plain `str xN, [xM]` (no writeback addressing)
+ * so KVM can decode it. When the vCPU resumes, the host has filled in the
+ * OUT fields.
+ *
+ * Every field is marked IN (guest -> host) or OUT (host -> guest). Guest
+ * pointers are plain 64-bit integers (duet_gpa_t): the host must translate
+ * and bounds-check them, and cannot dereference one by accident.
+ *
+ * Freestanding C99: no libc headers beyond <stdint.h>.
+ */
+#ifndef DUET_HYPERCALL_H
+#define DUET_HYPERCALL_H
+
+#include <stdint.h>
+#include "memmap.h"
+
+#define DUET_ABI_VERSION 1
+
+typedef uint64_t duet_gpa_t; /* a guest-physical address */
+
+enum duet_hc_nr {
+    DUET_HC_CONSOLE_WRITE = 1,
+    DUET_HC_WALLTIME      = 2,
+    DUET_HC_HALT          = 3,
+    DUET_HC_MAX           = 32  /* table size; nr must be < this */
+};
+
+#define DUET_HC_ADDR(nr) (DUET_HC_BASE + 8ULL * (uint64_t)(nr))
+
+/* Error codes returned in `ret` fields (negative, like -errno). */
+#define DUET_EOK      0
+#define DUET_EINVAL   (-22)
+#define DUET_EFAULT   (-14)
+#define DUET_EIO      (-5)
+
+/* DUET_HC_CONSOLE_WRITE: write bytes to the host's console. */
+struct duet_hc_console_write {
+    duet_gpa_t data;   /* IN: address of the bytes */
+    uint64_t   len;    /* IN: number of bytes */
+    int64_t    ret;    /* OUT: bytes written, or DUET_E* */
+};
+
+/* DUET_HC_WALLTIME: wall-clock time from the host. */
+struct duet_hc_walltime {
+    uint64_t nsecs;    /* OUT: nanoseconds since the Unix epoch */
+};
+
+/* DUET_HC_HALT: stop the guest; `status` becomes duet's exit status. */
+struct duet_hc_halt {
+    int64_t status;    /* IN: exit status 0..255 */
+};
+
+/* Device-tree node the host writes so the guest can find the window. */
+#define DUET_FDT_NODE      "duet"
+#define DUET_FDT_COMPAT    "duet,hypercall-v1"
+
+/*
+ * duet's exit statuses (documented in `duet --help`). A guest halting with
+ * 0..DUET_STATUS_GUEST_MAX passes its status through unchanged; a halt
+ * outside that range is treated as a guest crash.
+ */
+#define DUET_STATUS_BAD_IMAGE   1   /* the ELF image was refused (before KVM) */
+#define DUET_STATUS_USAGE       2   /* bad command line */
+#define DUET_STATUS_GUEST_MAX   111
+#define DUET_STATUS_CRASH       112 /* guest crashed: exception, bad hypercall, stray MMIO */
+#define DUET_STATUS_HOST_ERROR  113 /* the host failed: KVM, memory, ... */
+
+#endif

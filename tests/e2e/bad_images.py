@@ -1,0 +1,93 @@
+"""Makes broken guest images from a real one, each broken in one way.
+
+Starting from a working image (hello) keeps every other field valid, so each
+case tests exactly one check of the host's ELF loader.
+"""
+import os
+import struct
+
+EHDR = struct.Struct("<16sHHIQQQIHHHHHH")
+PHDR = struct.Struct("<IIQQQQQQ")
+PT_LOAD, PT_NOTE = 1, 4
+
+
+def _phdrs(img):
+    e = EHDR.unpack_from(img, 0)
+    phoff, phentsize, phnum = e[5], e[9], e[10]
+    return [(phoff + i * phentsize, list(PHDR.unpack_from(img, phoff + i * phentsize)))
+            for i in range(phnum)]
+
+
+def _loads(img):
+    return [(off, p) for off, p in _phdrs(img) if p[0] == PT_LOAD]
+
+
+def _set_ph(img, off, p):
+    PHDR.pack_into(img, off, *p)
+
+
+def _set_addr(img, off, p, addr):
+    p[3] = p[4] = addr  # p_vaddr and p_paddr together: identity mapped
+    _set_ph(img, off, p)
+
+
+def make(good_path, out_dir):
+    """Writes the bad images into out_dir; returns their names."""
+    good = open(good_path, "rb").read()
+    os.makedirs(out_dir, exist_ok=True)
+    out = {}
+
+    def mutate(name, fn):
+        img = bytearray(good)
+        fn(img)
+        out[name] = bytes(img)
+
+    out["empty.elf"] = b""
+    out["not-elf.elf"] = b"#!/bin/sh\necho this is not an ELF image\n"
+    out["truncated.elf"] = good[:100]
+    mutate("x86.elf", lambda b: struct.pack_into("<H", b, 18, 62))
+    mutate("elf32.elf", lambda b: b.__setitem__(4, 1))
+    mutate("big-endian.elf", lambda b: b.__setitem__(5, 2))
+    mutate("dyn.elf", lambda b: struct.pack_into("<H", b, 16, 3))
+
+    def outside(b):
+        off, p = _loads(b)[0]
+        _set_addr(b, off, p, 0x7ff00000)  # past the end of 32 MiB of RAM at 0x40000000
+    mutate("outside-ram.elf", outside)
+
+    def below(b):
+        off, p = _loads(b)[0]
+        _set_addr(b, off, p, 0x40000000)  # where the host puts the device tree
+    mutate("below-load-min.elf", below)
+
+    def overlap(b):
+        loads = _loads(b)
+        (o0, p0), (o1, p1) = loads[0], loads[1]
+        # Inside the first segment, but congruent to its file offset modulo
+        # p_align, so only the overlap check can object.
+        align = max(p1[7], 1)
+        _set_addr(b, o1, p1, p0[3] + (p1[2] - p0[2]) % align)
+    mutate("overlap.elf", overlap)
+
+    def entry(b):
+        e = list(EHDR.unpack_from(b, 0))
+        e[4] = 0x40000010  # not inside any executable segment
+        EHDR.pack_into(b, 0, *e)
+    mutate("entry-outside-text.elf", entry)
+
+    def filesz(b):
+        off, p = _loads(b)[0]
+        p[6] = p[5] - 1 if p[5] else 0  # p_memsz smaller than p_filesz
+        _set_ph(b, off, p)
+    mutate("filesz-gt-memsz.elf", filesz)
+
+    def noload(b):
+        for off, p in _loads(b):
+            p[0] = PT_NOTE
+            _set_ph(b, off, p)
+    mutate("no-load.elf", noload)
+
+    for name, data in out.items():
+        with open(os.path.join(out_dir, name), "wb") as f:
+            f.write(data)
+    return sorted(out)

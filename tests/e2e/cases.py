@@ -1,0 +1,99 @@
+"""End-to-end cases: real guests booted by the real host (in the lab or on
+arm64 KVM), on QEMU's virt board, and the native tool modes.
+
+A case names what it runs and what must come back. `expect` strings must
+appear in stdout (or stderr with `err`), in order; `status` must match exactly.
+"""
+from dataclasses import dataclass, field
+from typing import List, Optional, Tuple
+
+BOTH = ("duet", "qemu-virt")
+
+
+@dataclass
+class GuestCase:
+    """Boots apps/APP with ARGS on each platform in `platforms`."""
+    name: str
+    app: str
+    args: List[str] = field(default_factory=list)
+    status: int = 0
+    expect: List[str] = field(default_factory=list)       # in stdout, in order
+    expect_err: List[str] = field(default_factory=list)   # in stderr (duet's own messages)
+    exact_stdout: Optional[bytes] = None
+    platforms: Tuple[str, ...] = BOTH
+    timeout: float = 20
+    timed_out: bool = False                               # the case must hit its timeout
+    host_opts: List[str] = field(default_factory=list)    # duet run options (duet platform)
+
+
+@dataclass
+class HostCase:
+    """Runs the duet binary with ARGV ({images} expands to the bad-image dir)."""
+    name: str
+    argv: List[str]
+    status: int
+    expect: List[str] = field(default_factory=list)
+    expect_err: List[str] = field(default_factory=list)
+    in_lab: bool = False    # also run with the static aarch64 host in the lab
+    exact_stdout: Optional[bytes] = None
+
+
+GUEST_CASES = [
+    GuestCase("hello", "hello", [], 0, ["Hello from Duet"]),
+    GuestCase("hello with args", "hello", ["one", "two words", "it's", ""], 0,
+              ["Hello from Duet", "argv[1] = one", "argv[2] = two words",
+               "argv[3] = it's", "argv[4] = "]),
+    GuestCase("exit status 0", "exitcode", ["0"], 0),
+    GuestCase("exit status 1", "exitcode", ["1"], 1),
+    GuestCase("exit status 42", "exitcode", ["42"], 42),
+    GuestCase("abort", "abort", [], 112, expect_err=[]),
+    GuestCase("bad access crash report", "badaccess", [], 112),
+    GuestCase("infinite loop hits the timeout", "spin", [], -1, timeout=3, timed_out=True),
+    GuestCase("small RAM", "hello", [], 0, ["Hello from Duet"], platforms=("duet",),
+              host_opts=["--mem=4M"]),
+]
+
+# Tool modes and image checks: no KVM needed, so they run natively (fast) and,
+# where in_lab, also with the static aarch64 host inside the lab.
+HOST_CASES = [
+    HostCase("regs decode SCTLR_EL1", ["regs", "decode", "0x603000000013c080"], 0,
+             exact_stdout=b"SCTLR_EL1 sysreg(3,0,1,0,0) u64\n"),
+    HostCase("regs encode SCTLR_EL1", ["regs", "encode", "SCTLR_EL1"], 0,
+             exact_stdout=b"0x603000000013c080\n"),
+    HostCase("regs decode pc", ["regs", "decode", "0x6030000000100040"], 0, ["pc"]),
+    HostCase("regs encode v0 is u128", ["regs", "encode", "v0"], 0,
+             exact_stdout=b"0x6040000000100054\n"),
+    HostCase("regs decode garbage", ["regs", "decode", "0xzz"], 2, expect_err=["duet regs:"]),
+    HostCase("regs encode unknown", ["regs", "encode", "NOPE_EL9"], 2, expect_err=["duet regs:"]),
+    HostCase("irq decode", ["irq", "decode", "0x0201001b"], 0, exact_stdout=b"PPI 27 vcpu 1\n"),
+    HostCase("irq encode ppi", ["irq", "encode", "ppi", "27", "vcpu", "1"], 0,
+             exact_stdout=b"0x0201001b\n"),
+    HostCase("irq encode spi", ["irq", "encode", "spi", "32"], 0, exact_stdout=b"0x01000020\n"),
+    HostCase("irq encode bad ppi", ["irq", "encode", "ppi", "40"], 2, expect_err=["duet irq:"]),
+    HostCase("unknown command", ["frobnicate"], 2, expect_err=["unknown command"]),
+    HostCase("run without image", ["run"], 2, expect_err=["no guest image"]),
+    HostCase("run bad --mem", ["run", "--mem=12Q", "x.elf"], 2, expect_err=["--mem"]),
+    HostCase("run --help", ["run", "--help"], 0, ["exit status", "--mem=SIZE"]),
+    HostCase("missing image", ["run", "{images}/does-not-exist.elf"], 1,
+             expect_err=["does-not-exist.elf", "No such file"], in_lab=True),
+]
+
+# Bad images (tests/e2e/bad_images.py makes them): name -> expected message part.
+BAD_IMAGES = {
+    "empty.elf": "empty",
+    "not-elf.elf": "not an ELF",
+    "truncated.elf": "",
+    "x86.elf": "x86-64",
+    "elf32.elf": "64-bit",
+    "big-endian.elf": "endian",
+    "outside-ram.elf": "outside",
+    "below-load-min.elf": "",
+    "overlap.elf": "overlap",
+    "entry-outside-text.elf": "entry",
+    "filesz-gt-memsz.elf": "",
+    "no-load.elf": "PT_LOAD",
+    "dyn.elf": "ET_EXEC",
+}
+for _img, _msg in BAD_IMAGES.items():
+    HOST_CASES.append(HostCase("bad image " + _img, ["run", "{images}/" + _img], 1,
+                               expect_err=[_img] + ([_msg] if _msg else []), in_lab=True))

@@ -1,0 +1,117 @@
+"""The subcommands of ./build.py."""
+import os
+import shlex
+import shutil
+import sys
+
+from . import setup, ui
+from .config import Config
+from .make import BuildError, run_steps
+from .targets import PLATFORMS, Targets, app_name
+
+
+class Project:
+    """The tree, its build directory and configuration, and how to build things."""
+
+    def __init__(self, root, verbose):
+        self.root, self.verbose = root, verbose
+        self.build_dir = os.path.join(root, "build")
+        self.config = Config(root, self.build_dir)
+        self._targets = None
+
+    @property
+    def targets(self):
+        if self._targets is None:
+            self._targets = Targets(self.root, self.build_dir, self.config.values())
+        return self._targets
+
+    def app_dir(self, app):
+        """apps/NAME, or a path to an app folder anywhere."""
+        if os.sep in app or app.startswith("."):
+            path = os.path.abspath(app)
+        else:
+            path = os.path.join(self.root, "apps", app)
+        if not os.path.isdir(path):
+            known = ", ".join(self.all_apps())
+            raise SystemExit("build.py: no app '%s' (an app is a folder of C sources; "
+                             "in apps/: %s)" % (app, known))
+        return path
+
+    def all_apps(self):
+        d = os.path.join(self.root, "apps")
+        return sorted(a for a in os.listdir(d) if os.path.isdir(os.path.join(d, a)))
+
+    def build(self, apps=None, platforms=None, host=True, native=True, unit=False):
+        """Builds what is asked; returns the paths of the guest images."""
+        t = self.targets
+        steps, images = [], []
+        if host:
+            steps.append(t.host_static())
+        if native:
+            steps.append(t.host_native()[0])
+        if unit:
+            steps += t.unit_tests()
+        for app in apps if apps is not None else self.all_apps():
+            for plat in platforms or [self.platform()]:
+                s = t.guest(self.app_dir(app), plat)
+                steps.append(s)
+                images.append(s.output)
+        run_steps(steps, self.verbose)
+        return images
+
+    def platform(self):
+        return self.config.values()["PLATFORM"]
+
+    def host_binary(self):
+        return os.path.join(self.build_dir, "host", "duet")
+
+
+def dispatch(root, args):
+    if args.command == "clean":
+        shutil.rmtree(os.path.join(root, "build"), ignore_errors=True)
+        return 0
+    if not setup.ensure(args.verbose):
+        return 1
+    if args.command == "setup":
+        ui.info("setup: everything is installed")
+        return 0
+    proj = Project(root, args.verbose)
+    try:
+        if args.command == "defconfig":
+            proj.config.defconfig(args.platform)
+            return 0
+        if args.command == "menuconfig":
+            proj.config.menuconfig()
+            return 0
+        if args.command == "build":
+            imgs = proj.build(args.apps or None)
+            ui.info("built %s, %s and %d guest image(s) in %s" % (
+                os.path.relpath(proj.host_binary(), root), "build/native/duet", len(imgs),
+                os.path.relpath(proj.build_dir, root)))
+            return 0
+        if args.command == "run":
+            from . import runner
+            return runner.run_app(proj, args.app, args.args, args.platform, args.mem)
+        if args.command == "lab":
+            from . import runner
+            return runner.lab(proj, args.script, args.shell)
+        if args.command == "test":
+            from . import testrun
+            return testrun.main(proj, unit_only=args.unit, pattern=args.pattern)
+        if args.command == "bench":
+            from . import bench
+            return bench.main(proj)
+    except BuildError as e:
+        ui.error("build failed: " + str(e))
+        return 1
+    raise SystemExit("build.py: unknown command " + args.command)
+
+
+def shell_line(argv):
+    return " ".join(shlex.quote(a) for a in argv)
+
+
+def app_image_name(app_dir, platform):
+    return "%s.%s.elf" % (app_name(app_dir), platform)
+
+

@@ -1,0 +1,148 @@
+"""What gets built, and how: the host (static aarch64 + native), guests, unit tests.
+
+Layout of build/:
+  host/duet                  static aarch64 host (what runs in the lab or on arm64)
+  native/duet                host built for this machine: tool modes, unit tests
+  apps/APP.PLATFORM.elf      guests
+  tests/test_NAME            native unit tests (ASan + UBSan)
+  obj/...                    objects, one tree per toolchain
+"""
+import glob
+import os
+import shutil
+
+from .make import Step
+from . import setup
+
+WARN = ["-Wall", "-Wextra", "-Werror"]
+PLATFORMS = ["duet", "qemu-virt"]
+LIBFDT_HEADERS = ["libfdt.h", "libfdt_env.h", "fdt.h"]
+
+
+class Targets:
+    def __init__(self, root, build_dir, config):
+        self.root, self.b, self.config = root, build_dir, config
+        # Paths in debug info and __FILE__ relative to the tree: reproducible.
+        self.repro = ["-ffile-prefix-map=%s/=" % root, "-ffile-prefix-map=%s=." % root]
+        self.cross = "gcc" if setup.is_arm64_machine() else "aarch64-linux-gnu-gcc"
+
+    # --- helpers -------------------------------------------------------------
+    def _rel(self, *p):
+        return os.path.join(self.root, *p)
+
+    def _objs(self, cc, cflags, sources, objdir, extra_inputs=()):
+        steps = []
+        for src in sources:
+            rel = os.path.relpath(src, self.root)
+            if rel.startswith(".."):  # an app folder outside the tree
+                rel = os.path.join("ext", os.path.abspath(src).lstrip("/"))
+            obj = os.path.join(objdir, rel + ".o")
+            dep = obj + ".d"
+            argv = [cc] + cflags + ["-MMD", "-MF", dep, "-c", src, "-o", obj]
+            steps.append(Step(obj, [src] + list(extra_inputs), argv, depfile=dep))
+        return steps
+
+    def _host_sources(self):
+        return sorted(glob.glob(self._rel("host", "*.c")))
+
+    def _config_header(self):
+        return os.path.join(self.b, "config", "duet_config.h")
+
+    # --- host ----------------------------------------------------------------
+    def host_cflags(self):
+        return ["-std=gnu11", "-O2", "-g"] + WARN + self.repro + [
+            "-I" + self._rel("shared", "include"), "-I" + self._rel("host"),
+            "-I" + os.path.join(self.b, "config")]
+
+    def host_static(self):
+        """The aarch64 host: static, so the lab needs no shared libraries."""
+        # The cross compiler's sysroot lacks libfdt.h; -idirafter finds it in
+        # /usr/include without letting glibc's x86 headers shadow the sysroot.
+        cflags = self.host_cflags() + ["-idirafter", "/usr/include"]
+        objs = self._objs(self.cross, cflags, self._host_sources(),
+                          os.path.join(self.b, "obj", "host"))
+        out = os.path.join(self.b, "host", "duet")
+        link = [self.cross, "-static", "-o", out] + [o.output for o in objs] + [
+            "/usr/lib/aarch64-linux-gnu/libfdt.a"]
+        return Step(out, [o.output for o in objs], link, after=objs)
+
+    def host_native(self, sanitize=False):
+        cflags = self.host_cflags()
+        if sanitize:
+            cflags += ["-fsanitize=address,undefined", "-fno-omit-frame-pointer"]
+        tag = "native-san" if sanitize else "native"
+        objs = self._objs("gcc", cflags, self._host_sources(), os.path.join(self.b, "obj", tag))
+        out = os.path.join(self.b, tag, "duet")
+        link = ["gcc"] + (["-fsanitize=address,undefined"] if sanitize else []) + [
+            "-o", out] + [o.output for o in objs] + [_native_libfdt()]
+        return Step(out, [o.output for o in objs], link, after=objs), objs
+
+    # --- unit tests ----------------------------------------------------------
+    def unit_tests(self):
+        """One sanitized native program per tests/unit/test_*.c, linked with the host objects."""
+        _, host_objs = self.host_native(sanitize=True)
+        lib_objs = [o for o in host_objs if not o.output.endswith("/host/main.c.o")]
+        cflags = self.host_cflags() + ["-fsanitize=address,undefined", "-fno-omit-frame-pointer",
+                                       "-I" + self._rel("tests", "unit")]
+        steps = []
+        for src in sorted(glob.glob(self._rel("tests", "unit", "test_*.c"))):
+            name = os.path.splitext(os.path.basename(src))[0]
+            obj = self._objs("gcc", cflags, [src], os.path.join(self.b, "obj", "tests"))
+            out = os.path.join(self.b, "tests", name)
+            ins = [o.output for o in obj + lib_objs]
+            link = ["gcc", "-fsanitize=address,undefined", "-o", out] + ins + [_native_libfdt()]
+            steps.append(Step(out, ins, link, after=obj + lib_objs))
+        return steps
+
+    # --- guests --------------------------------------------------------------
+    def guest_include(self):
+        """libfdt's three headers in a private directory: never -I/usr/include
+        in a guest build, or glibc's headers would shadow picolibc's."""
+        inc = os.path.join(self.b, "guest-include")
+        os.makedirs(inc, exist_ok=True)
+        for h in LIBFDT_HEADERS:
+            dst = os.path.join(inc, h)
+            src = os.path.join("/usr/include", h)
+            if not os.path.exists(dst) or os.path.getmtime(dst) < os.path.getmtime(src):
+                shutil.copy2(src, dst)
+        return inc
+
+    def guest_cflags(self, platform):
+        opt = "-Os" if self.config.get("GUEST_OPT_SIZE") == "y" else "-O2"
+        return ["--specs=picolibc.specs", "-std=gnu11", opt, "-g"] + WARN + self.repro + [
+            "-fno-pie", "-fno-omit-frame-pointer", "-ffunction-sections", "-fdata-sections",
+            "-I" + self._rel("shared", "include"), "-I" + self._rel("guest", "include"),
+            "-I" + self.guest_include(), "-I" + os.path.join(self.b, "config"),
+            "-DDUET_PLATFORM_" + platform.upper().replace("-", "_")]
+
+    def guest(self, app_dir, platform):
+        name = app_name(app_dir)
+        cflags = self.guest_cflags(platform)
+        srcs = []
+        for d in (self._rel("guest"), self._rel("platforms", platform)):
+            srcs += sorted(glob.glob(os.path.join(d, "*.c")) + glob.glob(os.path.join(d, "*.S")))
+        os_objs = self._objs(self.cross, cflags, srcs, os.path.join(self.b, "obj", "guest", platform))
+        app_srcs = sorted(glob.glob(os.path.join(app_dir, "*.c")) + glob.glob(os.path.join(app_dir, "*.S")))
+        if not app_srcs:
+            raise SystemExit("build.py: app folder %s has no C sources" % app_dir)
+        app_objs = self._objs(self.cross, cflags, app_srcs,
+                              os.path.join(self.b, "obj", "apps", name, platform))
+        objs = os_objs + app_objs
+        out = os.path.join(self.b, "apps", "%s.%s.elf" % (name, platform))
+        ld = self._rel("guest", "guest.ld")
+        link = [self.cross] + cflags + ["-nostartfiles", "-static", "-no-pie", "-T", ld,
+                                        "-Wl,--gc-sections", "-Wl,--build-id=none", "-o", out]
+        link += [o.output for o in objs] + ["/usr/lib/aarch64-linux-gnu/libfdt.a", "-lm"]
+        return Step(out, [o.output for o in objs] + [ld], link, after=objs)
+
+
+def app_name(app_dir):
+    return os.path.basename(os.path.normpath(app_dir))
+
+
+def _native_libfdt():
+    # libfdt-dev (native) conflicts with libfdt-dev:arm64, so link libfdt1's .so by name.
+    for p in ("/usr/lib/x86_64-linux-gnu/libfdt.so.1", "/usr/lib/aarch64-linux-gnu/libfdt.so.1"):
+        if os.path.exists(p):
+            return p
+    return "-lfdt"
