@@ -3,6 +3,7 @@
  * Image problems are reported before /dev/kvm is touched, so any machine
  * (also the native x86_64 build) can tell a user what is wrong with an ELF.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -15,6 +16,7 @@
 #include "fdt_builder.h"
 #include "run_options.h"
 #include "run_report.h"
+#include "sandbox.h"
 #include "vm.h"
 
 static int host_error(struct vm *vm)
@@ -99,6 +101,12 @@ int cmd_run(int argc, char **argv)
     struct hc_ctx hc = { .mem = &mem, .console_fd = STDOUT_FILENO };
     struct run_stats stats = { 0 };
     fflush(stdout);
+    if (!o.no_sandbox && sandbox_enter() < 0) {
+        fprintf(stderr, "duet: cannot enter the seccomp sandbox: %s\n", strerror(errno));
+        vm_close(&vm);
+        return DUET_STATUS_HOST_ERROR;
+    }
+    report_phase(&rep, "sandbox");
     int status = vm_run(&vm, &hc, &stats, o.stats);
     report_phase(&rep, "guest run");
     report_finish(&rep);

@@ -9,7 +9,7 @@
 #include "run_options.h"
 
 const char run_usage[] =
-    "usage: duet run [--mem=SIZE] [--quiet] [--verbose] [--stats] GUEST.elf [-- ARGS...]\n"
+    "usage: duet run [--mem=SIZE] [--quiet] [--verbose] [--stats] [--no-sandbox]\n                GUEST.elf [-- ARGS...]\n"
     "\n"
     "Boots GUEST.elf (a static aarch64 ELF built for the duet platform) in a KVM\n"
     "virtual machine with one vCPU and an in-kernel GIC, and serves its hypercalls.\n"
@@ -21,6 +21,8 @@ const char run_usage[] =
     "  --quiet      print nothing but the guest's output and errors\n"
     "  --verbose    report each setup step with its time\n"
     "  --stats      print exits by reason and host time per reason at the end\n"
+    "  --no-sandbox do not enter the seccomp sandbox before the guest runs\n"
+    "               (debugging only: a sandbox kill names the system call)\n"
     "  --help       this text\n"
     "\n"
     "exit status:\n"
@@ -73,6 +75,7 @@ int run_options_parse(struct run_options *o, int argc, char **argv, char *err, s
         if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) o->quiet = 1;
         else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) o->verbose = 1;
         else if (!strcmp(a, "--stats")) o->stats = 1;
+        else if (!strcmp(a, "--no-sandbox")) o->no_sandbox = 1;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { o->help = 1; return 0; }
         else if (!strncmp(a, "--mem=", 6) || !strcmp(a, "--mem")) {
             const char *v = a[5] == '=' ? a + 6 : (i + 1 < argc ? argv[++i] : NULL);

@@ -10,6 +10,7 @@ struct run_options {
     int quiet;               /* no host messages except errors */
     int verbose;             /* host messages about each setup step */
     int stats;               /* exit statistics at the end */
+    int no_sandbox;          /* skip seccomp: for debugging only */
     int help;                /* --help was given */
     const char *image;       /* GUEST.elf */
     int guest_argc;          /* arguments after `--` (or after the image) */

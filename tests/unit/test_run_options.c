@@ -1,0 +1,82 @@
+/* `duet run` option parsing and sizes. */
+#include "check.h"
+#include "duet/memmap.h"
+#include "run_options.h"
+
+static int parse(struct run_options *o, char *err, int argc, char **argv)
+{
+    return run_options_parse(o, argc, argv, err, 256);
+}
+
+static void test_sizes(void)
+{
+    uint64_t v = 0;
+    CHECK(parse_size("32M", &v) == 0); CHECK_EQ_U64(v, 32ULL << 20);
+    CHECK(parse_size("1G", &v) == 0); CHECK_EQ_U64(v, 1ULL << 30);
+    CHECK(parse_size("512k", &v) == 0); CHECK_EQ_U64(v, 512ULL << 10);
+    CHECK(parse_size("64MB", &v) == 0); CHECK_EQ_U64(v, 64ULL << 20);
+    CHECK(parse_size("65536", &v) == 0); CHECK_EQ_U64(v, 65536);
+    const char *bad[] = { "", "M", "-1M", "+5", " 5", "12Q", "5MM", "5B", "0x10",
+                          "99999999999999999999", "17179869184G", NULL };
+    for (int i = 0; bad[i]; i++)
+        CHECK(parse_size(bad[i], &v) == -1);
+    CHECK(parse_size(NULL, &v) == -1);
+}
+
+static void test_image_and_guest_args(void)
+{
+    struct run_options o;
+    char err[256];
+    char *a[] = { "run", "--mem=64M", "--quiet", "g.elf", "--", "x", "--mem=1G", NULL };
+    CHECK(parse(&o, err, 7, a) == 0);
+    CHECK_EQ_U64(o.mem_size, 64ULL << 20);
+    CHECK(o.quiet && !o.verbose && !o.stats && !o.no_sandbox);
+    CHECK_STR(o.image, "g.elf");
+    CHECK(o.guest_argc == 2);
+    CHECK_STR(o.guest_argv[1], "--mem=1G"); /* after the image: the guest's */
+
+    char *b[] = { "run", "--mem", "8M", "--", "g.elf", "a", NULL };
+    CHECK(parse(&o, err, 6, b) == 0);
+    CHECK_EQ_U64(o.mem_size, 8ULL << 20);
+    CHECK_STR(o.image, "g.elf");
+    CHECK(o.guest_argc == 1);
+}
+
+static void test_errors(void)
+{
+    struct run_options o;
+    char err[256];
+    char *none[] = { "run", NULL };
+    CHECK(parse(&o, err, 1, none) == -1 && strstr(err, "no guest image"));
+    char *unk[] = { "run", "--bogus", "g.elf", NULL };
+    CHECK(parse(&o, err, 3, unk) == -1 && strstr(err, "--bogus"));
+    char *small[] = { "run", "--mem=1M", "g.elf", NULL };
+    CHECK(parse(&o, err, 3, small) == -1 && strstr(err, "outside"));
+    char *huge[] = { "run", "--mem=17G", "g.elf", NULL };
+    CHECK(parse(&o, err, 3, huge) == -1);
+    char *odd[] = { "run", "--mem=4097K", "g.elf", NULL };
+    CHECK(parse(&o, err, 3, odd) == -1 && strstr(err, "4K"));
+    char *missing[] = { "run", "--mem", NULL };
+    CHECK(parse(&o, err, 2, missing) == -1);
+    char *help[] = { "run", "--help", NULL };
+    CHECK(parse(&o, err, 2, help) == 0 && o.help);
+}
+
+static void test_default_mem(void)
+{
+    struct run_options o;
+    char err[256];
+    char *a[] = { "run", "g.elf", NULL };
+    CHECK(parse(&o, err, 2, a) == 0);
+    CHECK(o.mem_size >= DUET_RAM_MIN && o.mem_size <= DUET_RAM_MAX);
+    CHECK(o.guest_argc == 0);
+}
+
+int main(void)
+{
+    RUN_TEST(test_sizes);
+    RUN_TEST(test_image_and_guest_args);
+    RUN_TEST(test_errors);
+    RUN_TEST(test_default_mem);
+    return CHECK_EXIT();
+}
