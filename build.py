@@ -9,6 +9,7 @@
   ./build.py lab [--script FILE | --shell]
                                    boot the lab with the current build (/duet inside)
   ./build.py test                  unit tests + end-to-end tests; ends "N passed, N failed"
+  ./build.py fuzz [SECONDS]        fuzz the host's parsers (default 600 s each)
   ./build.py bench                 benchmarks into build/bench/
   ./build.py clean                 remove build/
 
@@ -48,6 +49,8 @@ def main():
     p = sub.add_parser("test", help="run all tests")
     p.add_argument("--unit", action="store_true", help="only the native unit tests")
     p.add_argument("-k", dest="pattern", help="only tests whose name contains this")
+    p = sub.add_parser("fuzz", help="fuzz the host's parsers (libFuzzer)")
+    p.add_argument("seconds", nargs="?", type=int, default=600, help="per target")
     sub.add_parser("bench", help="run the benchmarks")
     sub.add_parser("clean", help="remove build/")
     args = parser.parse_args()

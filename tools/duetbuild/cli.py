@@ -98,6 +98,9 @@ def dispatch(root, args):
         if args.command == "test":
             from . import testrun
             return testrun.main(proj, unit_only=args.unit, pattern=args.pattern)
+        if args.command == "fuzz":
+            from . import fuzz
+            return fuzz.main(proj, args.seconds)
         if args.command == "bench":
             from . import bench
             return bench.main(proj)

@@ -16,6 +16,7 @@ COMMON = [
     "gcc", "clang", "python3-kconfiglib", "device-tree-compiler",
     "qemu-system-arm", "picolibc-aarch64-linux-gnu", "cpio",
     "linux-libc-dev-arm64-cross", "iproute2",
+    "libclang-rt-dev",  # libFuzzer and the sanitizers' runtimes for clang
 ]
 CROSS = [  # x86_64 (or other non-arm64) machines build aarch64 by cross
     "gcc-aarch64-linux-gnu", "libc6-dev-arm64-cross",

@@ -94,6 +94,24 @@ class Targets:
             steps.append(Step(out, ins, link, after=obj + lib_objs))
         return steps
 
+    # --- fuzzers (clang's libFuzzer) -----------------------------------------
+    def fuzzers(self):
+        """tests/fuzz/fuzz_NAME.c -> build/fuzz/fuzz_NAME, over the host's parsers."""
+        san = ["-fsanitize=fuzzer-no-link,address,undefined", "-fno-sanitize-recover=undefined"]
+        cflags = [f for f in self.host_cflags() if f != "-O2"] + ["-O1"] + san
+        srcs = [s for s in self._host_sources() if not s.endswith("/main.c")]
+        lib = self._objs("clang", cflags, srcs, os.path.join(self.b, "obj", "fuzz"))
+        steps = []
+        for src in sorted(glob.glob(self._rel("tests", "fuzz", "fuzz_*.c"))):
+            name = os.path.splitext(os.path.basename(src))[0]
+            obj = self._objs("clang", cflags, [src], os.path.join(self.b, "obj", "fuzz-targets"))
+            out = os.path.join(self.b, "fuzz", name)
+            ins = [o.output for o in obj + lib]
+            link = ["clang", "-fsanitize=fuzzer,address,undefined", "-o", out] + ins + [
+                _native_libfdt()]
+            steps.append(Step(out, ins, link, after=obj + lib))
+        return steps
+
     # --- guests --------------------------------------------------------------
     def guest_include(self):
         """libfdt's three headers in a private directory: never -I/usr/include

@@ -158,12 +158,27 @@ def lab_cases(proj, res, images, images_dir, pattern):
                                        c.expect, c.expect_err, c.exact_stdout))
 
 
+def fuzz_short(proj, res, pattern):
+    """A short libFuzzer run per target: DUET_FUZZ_SECONDS (default 20) each."""
+    from . import fuzz
+    seconds = int(os.environ.get("DUET_FUZZ_SECONDS", "20"))
+    for exe in fuzz.build(proj):
+        name = os.path.basename(exe)
+        if pattern and pattern not in name:
+            continue
+        good, execs, msg = fuzz.run_one(proj, exe, seconds)
+        res.add("fuzz: %s (%d s)" % (name, seconds), None if good else msg)
+        if good:
+            print("     %s: %s" % (name, msg))
+
+
 def main(proj, unit_only=False, pattern=None):
     res = Results()
     apps = sorted({c.app for c in cases.GUEST_CASES})
     images = proj.build(apps, ["duet"], unit=True)
     proj.build(apps, ["qemu-virt"], host=False, native=False)
     unit_tests(proj, res, pattern)
+    fuzz_short(proj, res, pattern)
     if not unit_only:
         images_dir = os.path.join(proj.build_dir, "tests", "images")
         bad_images.make(os.path.join(proj.build_dir, "apps", "hello.duet.elf"), images_dir)
