@@ -12,6 +12,7 @@ static const char usage[] =
     "  regs decode ID | encode NAME | list  KVM ONE_REG register ids\n"
     "  irq decode VALUE | encode TYPE N [vcpu V]\n"
     "                                       KVM_IRQ_LINE irq field values\n"
+    "  floor [--repeat N]                   time a bare KVM boot to its first exit\n"
     "  --version                            the hypercall ABI version\n"
     "\n"
     "exit status: see duet run --help; tool commands exit 2 on bad input.\n";
@@ -29,6 +30,8 @@ int main(int argc, char **argv)
         return cmd_regs(argc - 1, argv + 1);
     if (!strcmp(cmd, "irq"))
         return cmd_irq(argc - 1, argv + 1);
+    if (!strcmp(cmd, "floor"))
+        return cmd_floor(argc - 1, argv + 1);
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         fputs(usage, stdout);
         return 0;

@@ -26,7 +26,7 @@ struct vm {
 int vm_open(struct vm *vm, struct guest_mem *mem);
 /* Creates the in-kernel GIC (v3, else v2) at the addresses of memmap.h. */
 int vm_create_gic(struct vm *vm);
-/* Creates and initialises vCPU 0 (PSCI 0.2), then finishes the GIC. */
+/* Creates and initialises vCPU 0 (PSCI 0.2), then finishes the GIC if there is one. */
 int vm_create_vcpu(struct vm *vm);
 /* PC, X0 (device tree), SP_EL1 and PSTATE (EL1h, DAIF masked) for boot. */
 int vm_set_boot_regs(struct vm *vm, uint64_t entry, uint64_t dtb, uint64_t sp);
