@@ -28,7 +28,7 @@ static int host_error(struct vm *vm)
 
 static int write_device_tree(struct guest_mem *mem, struct vm *vm, const struct run_options *o)
 {
-    static char bootargs[DUET_DTB_MAX / 2];
+    static char bootargs[DUET_DTB_MAX];
     char err[256];
     if (bootargs_join(bootargs, sizeof bootargs, o->guest_argc, o->guest_argv) < 0) {
         fprintf(stderr, "duet: guest arguments are longer than %zu bytes\n", sizeof bootargs - 1);
