@@ -12,6 +12,7 @@
 #include "bootargs.h"
 #include "commands.h"
 #include "duet/memmap.h"
+#include "duet_config.h"
 #include "elf_loader.h"
 #include "fdt_builder.h"
 #include "run_options.h"

@@ -131,7 +131,9 @@ static int check_segment(const struct src *s, const struct guest_mem *mem, int i
                          const Elf64_Phdr *ph, char *err, size_t errlen)
 {
     uint64_t v = ph->p_vaddr, msz = ph->p_memsz;
-    if (ph->p_offset > s->size || ph->p_filesz > s->size - ph->p_offset)
+    /* A segment with no file bytes (all bss) may carry any offset: linkers
+     * emit one past the end of the file for it. */
+    if (ph->p_filesz && (ph->p_offset > s->size || ph->p_filesz > s->size - ph->p_offset))
         return fail(err, errlen, "segment %d: file range (offset 0x%" PRIx64 ", 0x%" PRIx64
                     " bytes) lies outside the file (%" PRIu64 " bytes)",
                     i, (uint64_t)ph->p_offset, (uint64_t)ph->p_filesz, s->size);

@@ -21,15 +21,21 @@ void report_phase(struct run_report *r, const char *phase)
     if (!r->enabled)
         return;
     uint64_t t = now_ns();
-    fprintf(stderr, "duet: %-40s %9.3f ms\n", phase, (double)(t - r->last_ns) / 1e6);
+    if (r->nphases < REPORT_MAX_PHASES) {
+        r->phase[r->nphases] = phase;
+        r->phase_ns[r->nphases++] = t - r->last_ns;
+    }
     r->last_ns = t;
 }
 
 void report_finish(struct run_report *r)
 {
-    if (r->enabled)
-        fprintf(stderr, "duet: %-40s %9.3f ms\n", "total",
-                (double)(now_ns() - r->start_ns) / 1e6);
+    if (!r->enabled)
+        return;
+    uint64_t total = now_ns() - r->start_ns;
+    for (unsigned i = 0; i < r->nphases; i++)
+        fprintf(stderr, "duet: phase %-40s %9.3f ms\n", r->phase[i], (double)r->phase_ns[i] / 1e6);
+    fprintf(stderr, "duet: phase %-40s %9.3f ms\n", "total", (double)total / 1e6);
 }
 
 /* KVM exit reasons a Duet guest can cause, by number (linux/kvm.h). */
