@@ -99,7 +99,11 @@ int cmd_run(int argc, char **argv)
         return host_error(&vm);
     report_phase(&rep, "vCPU init and registers");
 
-    struct hc_ctx hc = { .mem = &mem, .console_fd = STDOUT_FILENO };
+    struct hc_ctx hc = {
+        .mem = &mem,
+        .console_fd = STDOUT_FILENO,
+        .console_left = o.console_limit ? o.console_limit : UINT64_MAX,
+    };
     struct run_stats stats = { 0 };
     fflush(stdout);
     if (!o.no_sandbox && sandbox_enter() < 0) {

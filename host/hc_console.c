@@ -12,10 +12,22 @@ static enum hc_result console_write(struct hc_ctx *ctx, duet_gpa_t arg)
     if (!buf)
         return hc_fault(ctx, "console write: buffer 0x%llx (+%llu bytes) is outside guest RAM",
                         (unsigned long long)a.data, (unsigned long long)a.len);
-    uint64_t done = 0;
+    uint64_t done = 0, len = a.len;
     a.ret = DUET_EOK;
-    while (done < a.len) {
-        ssize_t n = write(ctx->console_fd, buf + done, a.len - done);
+    if (len > ctx->console_left) {
+        /* Bounded output: a guest cannot fill the host's disk or log. */
+        if (!ctx->console_full_reported) {
+            static const char note[] = "\nduet: the guest reached the console output bound; "
+                                       "further output is discarded\n";
+            ssize_t ignored = write(STDERR_FILENO, note, sizeof note - 1);
+            (void)ignored;
+            ctx->console_full_reported = 1;
+        }
+        len = ctx->console_left;
+        a.ret = DUET_ENOSPC;
+    }
+    while (done < len) {
+        ssize_t n = write(ctx->console_fd, buf + done, len - done);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
@@ -24,6 +36,7 @@ static enum hc_result console_write(struct hc_ctx *ctx, duet_gpa_t arg)
         }
         done += (uint64_t)n;
     }
+    ctx->console_left -= done;
     if (a.ret == DUET_EOK)
         a.ret = (int64_t)done;
     if (hc_copy_out(ctx, "console write", arg + offsetof(struct duet_hc_console_write, ret),

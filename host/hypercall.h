@@ -22,6 +22,8 @@ enum hc_result {
 struct hc_ctx {
     struct guest_mem *mem;
     int console_fd;          /* where the guest's console goes */
+    uint64_t console_left;   /* bytes the guest may still print (UINT64_MAX: no bound) */
+    int console_full_reported;
     int status;              /* OUT of HC_HALT */
     char err[256];           /* OUT of HC_FAULT: one line, no newline */
     uint64_t count[DUET_HC_MAX]; /* hypercalls served, by number */

@@ -8,6 +8,8 @@
 #include "duet_config.h"
 #include "run_options.h"
 
+#define DEFAULT_CONSOLE_LIMIT (16ULL << 20)
+
 const char run_usage[] =
     "usage: duet run [--mem=SIZE] [--quiet] [--verbose] [--stats] [--no-sandbox]\n                GUEST.elf [-- ARGS...]\n"
     "\n"
@@ -21,6 +23,8 @@ const char run_usage[] =
     "  --quiet      print nothing but the guest's output and errors\n"
     "  --verbose    report each setup step with its time\n"
     "  --stats      print exits by reason and host time per reason at the end\n"
+    "  --console-limit=SIZE  stop printing the guest's console output after\n"
+    "               SIZE bytes (default 16M; 0: no bound); the guest is told\n"
     "  --no-sandbox do not enter the seccomp sandbox before the guest runs\n"
     "               (debugging only: a sandbox kill names the system call)\n"
     "  --help       this text\n"
@@ -66,6 +70,7 @@ int run_options_parse(struct run_options *o, int argc, char **argv, char *err, s
 {
     memset(o, 0, sizeof *o);
     o->mem_size = (uint64_t)CONFIG_HOST_DEFAULT_MEM_MB << 20;
+    o->console_limit = DEFAULT_CONSOLE_LIMIT;
     int i = 1;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -87,6 +92,9 @@ int run_options_parse(struct run_options *o, int argc, char **argv, char *err, s
                 return fail(err, errlen, "--mem: %s is outside 2M..16G", v);
             if (o->mem_size & 0xfff)
                 return fail(err, errlen, "--mem: %s is not a multiple of 4K", v);
+        } else if (!strncmp(a, "--console-limit=", 16)) {
+            if (parse_size(a + 16, &o->console_limit))
+                return fail(err, errlen, "--console-limit: '%s' is not a size (0: no bound)", a + 16);
         } else
             return fail(err, errlen, "unknown option '%s' (see duet run --help)", a);
     }

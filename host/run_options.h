@@ -7,6 +7,7 @@
 
 struct run_options {
     uint64_t mem_size;       /* bytes of guest RAM */
+    uint64_t console_limit;  /* bytes of guest console output; 0: no bound */
     int quiet;               /* no host messages except errors */
     int verbose;             /* host messages about each setup step */
     int stats;               /* exit statistics at the end */

@@ -19,6 +19,7 @@ static void setup(void)
     memset(&ctx, 0, sizeof ctx);
     ctx.mem = &mem;
     ctx.console_fd = open("/dev/null", O_WRONLY);
+    ctx.console_left = UINT64_MAX;
 }
 
 static enum hc_result call(unsigned nr, uint64_t arg)
@@ -72,6 +73,25 @@ static void test_console_write_hostile(void)
     close(ctx.console_fd);
 }
 
+static void test_console_bound(void)
+{
+    setup();
+    int saved = dup(STDERR_FILENO), devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, STDERR_FILENO); /* the bound's note is expected */
+    ctx.console_left = 3;
+    struct duet_hc_console_write a = { .data = RAM_BASE + 0x100, .len = 5 };
+    memcpy(mem.host + 0x40, &a, sizeof a);
+    CHECK(call(DUET_HC_CONSOLE_WRITE, RAM_BASE + 0x40) == HC_CONTINUE);
+    memcpy(&a, mem.host + 0x40, sizeof a);
+    CHECK(a.ret == DUET_ENOSPC);
+    CHECK(ctx.console_left == 0);
+    CHECK(call(DUET_HC_CONSOLE_WRITE, RAM_BASE + 0x40) == HC_CONTINUE); /* still served */
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    close(devnull);
+    close(ctx.console_fd);
+}
+
 static void test_walltime_and_halt(void)
 {
     setup();
@@ -109,6 +129,7 @@ int main(void)
     RUN_TEST(test_gmem_bounds);
     RUN_TEST(test_console_write);
     RUN_TEST(test_console_write_hostile);
+    RUN_TEST(test_console_bound);
     RUN_TEST(test_walltime_and_halt);
     RUN_TEST(test_bad_accesses);
     gmem_free(&mem);

@@ -26,6 +26,9 @@
 typedef uint64_t duet_gpa_t; /* a guest-physical address */
 
 enum duet_hc_nr {
+    DUET_HC_FLOOR         = 0,  /* no arguments: the host resumes the guest at
+                                 * once, before any decoding. The floor that
+                                 * the exit benchmark compares hypercalls to. */
     DUET_HC_CONSOLE_WRITE = 1,
     DUET_HC_WALLTIME      = 2,
     DUET_HC_HALT          = 3,
@@ -39,6 +42,7 @@ enum duet_hc_nr {
 #define DUET_EINVAL   (-22)
 #define DUET_EFAULT   (-14)
 #define DUET_EIO      (-5)
+#define DUET_ENOSPC   (-28)  /* e.g. the host's console output bound is reached */
 
 /* DUET_HC_CONSOLE_WRITE: write bytes to the host's console. */
 struct duet_hc_console_write {
