@@ -25,6 +25,7 @@ struct hc_ctx {
     uint64_t console_left;   /* bytes the guest may still print (UINT64_MAX: no bound) */
     int console_full_reported;
     int status;              /* OUT of HC_HALT */
+    int guest_crashed;       /* OUT of HC_HALT: the guest halted with DUET_STATUS_CRASH */
     char err[256];           /* OUT of HC_FAULT: one line, no newline */
     uint64_t count[DUET_HC_MAX]; /* hypercalls served, by number */
 };

@@ -52,6 +52,8 @@ static int handle_mmio(struct vm *vm, struct hc_ctx *hc, int *done)
             return 0;
         case HC_HALT:
             *done = 1;
+            if (hc->guest_crashed)
+                return stop(vm, DUET_STATUS_CRASH, "the guest crashed (its report is above)");
             return hc->status;
         case HC_FAULT:
             *done = 1;

@@ -102,6 +102,9 @@ static void test_walltime_and_halt(void)
     struct duet_hc_halt h = { .status = 42 };
     memcpy(mem.host + 0x80, &h, sizeof h);
     CHECK(call(DUET_HC_HALT, RAM_BASE + 0x80) == HC_HALT && ctx.status == 42);
+    h.status = DUET_STATUS_CRASH; /* the guest's crash handler */
+    memcpy(mem.host + 0x80, &h, sizeof h);
+    CHECK(call(DUET_HC_HALT, RAM_BASE + 0x80) == HC_HALT && ctx.guest_crashed);
     h.status = 200;
     memcpy(mem.host + 0x80, &h, sizeof h);
     CHECK(call(DUET_HC_HALT, RAM_BASE + 0x80) == HC_FAULT);

@@ -25,6 +25,7 @@ class Targets:
         # Paths in debug info and __FILE__ relative to the tree: reproducible.
         self.repro = ["-ffile-prefix-map=%s/=" % root, "-ffile-prefix-map=%s=." % root]
         self.cross = "gcc" if setup.is_arm64_machine() else "aarch64-linux-gnu-gcc"
+        self._guest_os = {}  # platform -> the OS objects' steps, shared by all apps
 
     # --- helpers -------------------------------------------------------------
     def _rel(self, *p):
@@ -131,15 +132,20 @@ class Targets:
             "-fno-pie", "-fno-omit-frame-pointer", "-ffunction-sections", "-fdata-sections",
             "-I" + self._rel("shared", "include"), "-I" + self._rel("guest", "include"),
             "-I" + self.guest_include(), "-I" + os.path.join(self.b, "config"),
+            # picolibc hides CLOCK_MONOTONIC unless told the OS has one; ours does.
+            "-D_POSIX_MONOTONIC_CLOCK=200112L",
             "-DDUET_PLATFORM_" + platform.upper().replace("-", "_")]
 
     def guest(self, app_dir, platform):
         name = app_name(app_dir)
         cflags = self.guest_cflags(platform)
-        srcs = []
-        for d in (self._rel("guest"), self._rel("platforms", platform)):
-            srcs += sorted(glob.glob(os.path.join(d, "*.c")) + glob.glob(os.path.join(d, "*.S")))
-        os_objs = self._objs(self.cross, cflags, srcs, os.path.join(self.b, "obj", "guest", platform))
+        if platform not in self._guest_os:
+            srcs = []
+            for d in (self._rel("guest"), self._rel("platforms", platform)):
+                srcs += sorted(glob.glob(os.path.join(d, "*.c")) + glob.glob(os.path.join(d, "*.S")))
+            self._guest_os[platform] = self._objs(self.cross, cflags, srcs,
+                                                  os.path.join(self.b, "obj", "guest", platform))
+        os_objs = self._guest_os[platform]
         app_srcs = sorted(glob.glob(os.path.join(app_dir, "*.c")) + glob.glob(os.path.join(app_dir, "*.S")))
         if not app_srcs:
             raise SystemExit("build.py: app folder %s has no C sources" % app_dir)
@@ -148,8 +154,10 @@ class Targets:
         objs = os_objs + app_objs
         out = os.path.join(self.b, "apps", "%s.%s.elf" % (name, platform))
         ld = self._rel("guest", "guest.ld")
+        stack = self.config.get("GUEST_STACK_SIZE", "0x10000")
         link = [self.cross] + cflags + ["-nostartfiles", "-static", "-no-pie", "-T", ld,
-                                        "-Wl,--gc-sections", "-Wl,--build-id=none", "-o", out]
+                                        "-Wl,--gc-sections", "-Wl,--build-id=none",
+                                        "-Wl,--defsym=__stack_size=" + stack, "-o", out]
         link += [o.output for o in objs] + ["/usr/lib/aarch64-linux-gnu/libfdt.a", "-lm"]
         return Step(out, [o.output for o in objs] + [ld], link, after=objs)
 

@@ -1,0 +1,22 @@
+/* Internal interfaces of the guest OS between its own files. */
+#ifndef DUET_GUEST_H
+#define DUET_GUEST_H
+
+#include <stdint.h>
+
+/* args.c: splits bootargs into at most max words; returns argc or -1. */
+int args_split(const char *bootargs, int max, char **argv);
+
+/* console.c: pushes out buffered console output (exit, crash). */
+void console_flush_all(void);
+
+/* syscalls.c: the heap's end (sbrk never passes it). */
+void heap_init(uint64_t end);
+
+/* time.c: the wall clock read at boot, counted forward by CNTVCT. */
+void time_init(void);
+
+/* The device tree the guest booted with (never NULL after boot). */
+extern const void *guest_fdt;
+
+#endif

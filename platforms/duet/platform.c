@@ -1,0 +1,28 @@
+/* The duet platform: the console, halt and wall clock are Duet hypercalls. */
+#include "duet/platform.h"
+#include "hypercall.h"
+
+void platform_init(const void *fdt)
+{
+    (void)fdt; /* the window is at DUET_HC_BASE by ABI; the DT node documents it */
+}
+
+void platform_console_write(const char *buf, size_t len)
+{
+    struct duet_hc_console_write a = { .data = (uint64_t)(uintptr_t)buf, .len = len };
+    duet_hypercall(DUET_HC_CONSOLE_WRITE, &a);
+}
+
+_Noreturn void platform_halt(int status)
+{
+    struct duet_hc_halt a = { .status = status };
+    for (;;)
+        duet_hypercall(DUET_HC_HALT, &a); /* the host never resumes us after this */
+}
+
+uint64_t platform_walltime_ns(void)
+{
+    struct duet_hc_walltime a = { 0 };
+    duet_hypercall(DUET_HC_WALLTIME, &a);
+    return a.nsecs;
+}
