@@ -172,14 +172,14 @@ duet_case() {
     setsid "$@" > "$d/out" 2> "$d/err" < /dev/null &
     pid=$!
     # Watchdog, also in its own session so we can kill it with its sleep.
-    setsid sh -c 'sleep "$1"; kill -0 -- "-$2" 2>/dev/null || exit 0
-                  : > "$3"; kill -s KILL -- "-$2"' \
+    setsid sh -c 'sleep "$1"; kill -0 "-$2" 2>/dev/null || exit 0
+                  : > "$3"; kill -s KILL "-$2"' \
         duet-watchdog "$limit" "$pid" "$d/timedout" > /dev/null 2>&1 &
     wd=$!
     wait "$pid"; st=$?
     t1=$(duet_now_ms)
-    kill -s KILL -- "-$wd" 2>/dev/null; wait "$wd" 2>/dev/null
-    kill -s KILL -- "-$pid" 2>/dev/null   # leftovers of the case
+    kill -s KILL "-$wd" 2>/dev/null; wait "$wd" 2>/dev/null
+    kill -s KILL "-$pid" 2>/dev/null   # leftovers of the case
     [ -e "$d/timedout" ] && to=1
     duet__record CASE "$name" "$st" "$to" $((t1 - t0)) "$d/out" "$d/err"
     return "$st"

@@ -1,0 +1,105 @@
+"""The lab: run commands inside an arm64 Linux with /dev/kvm.
+
+On x86_64 (or any machine without arm64 KVM) the lab is Debian's arm64
+kernel booted under qemu-system-aarch64 with an initramfs made here; on an
+arm64 machine with /dev/kvm the same script runs natively. Either way:
+
+    lab = Lab()
+    res = lab.run(script, files={"duet": "build/host/duet", "apps/x.elf": path},
+                  timeout=60)
+    res.status, res.stdout, res.stderr      # the script's own
+    res.cases                               # one Record per duet_case
+    res.timed_out, res.log                  # the lab hung; boot console
+
+The script runs with cwd /duet (where `files` land) and can call
+`duet_case NAME TIMEOUT CMD...` (see frames.LIB_SH) for framed results:
+output bytes and exit statuses come back exactly.
+
+Environment: DUET_CACHE (cache root, default ~/.cache/duet), DUET_LAB=force
+(emulate even on arm64) or native.
+"""
+import os
+import platform
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from typing import List
+
+from . import frames, initramfs, kernel, qemu
+from .kernel import LabError
+
+__all__ = ["Lab", "LabResult", "LabError"]
+
+
+@dataclass
+class LabResult:
+    status: int
+    stdout: bytes
+    stderr: bytes
+    cases: List[frames.Record] = field(default_factory=list)
+    timed_out: bool = False
+    log: str = ""
+
+
+def native_possible():
+    mode = os.environ.get("DUET_LAB", "")
+    if mode == "force":
+        return False
+    if mode == "native":
+        return True
+    return platform.machine() in ("aarch64", "arm64") and os.access("/dev/kvm", os.R_OK | os.W_OK)
+
+
+class Lab:
+    def __init__(self, cache_dir=None, verbose=False, smp=2, mem_mb=1024):
+        self.cache = kernel.cache_dir(cache_dir)
+        self.verbose, self.smp, self.mem_mb = verbose, smp, mem_mb
+
+    def _initrd(self, files, script):
+        base = open(initramfs.base_archive(self.cache), "rb").read()
+        fd, path = tempfile.mkstemp(prefix="duet-initrd-", suffix=".img")
+        with os.fdopen(fd, "wb") as f:
+            f.write(base + initramfs.payload_archive(files, script))
+        return path
+
+    def run(self, script, files, timeout=120):
+        if native_possible():
+            from . import native
+            return native.run(script, files, timeout)
+        nonce = secrets.token_hex(8)
+        vmlinuz = kernel.kernel(self.cache)
+        initrd = self._initrd(files, script)
+        try:
+            append = "console=ttyAMA0 quiet loglevel=1 panic=-1 duet.nonce=" + nonce
+            cmd = qemu.argv(vmlinuz, initrd, self.smp, self.mem_mb, append)
+            if self.verbose:
+                print("+ " + " ".join(cmd), flush=True)
+            text, timed_out = qemu.run(cmd, timeout)
+        finally:
+            os.unlink(initrd)
+        return _result(frames.parse(text, nonce), timed_out, text)
+
+    def shell(self, files):
+        if native_possible():
+            from . import native
+            return native.shell(files)
+        vmlinuz = kernel.kernel(self.cache)
+        initrd = self._initrd(files, "")
+        try:
+            cmd = qemu.argv(vmlinuz, initrd, self.smp, self.mem_mb,
+                            "console=ttyAMA0 quiet loglevel=1 panic=-1 duet.shell=1",
+                            interactive=True)
+            return qemu.interactive(cmd)
+        finally:
+            os.unlink(initrd)
+
+
+def _result(parsed, timed_out, text):
+    script = [r for r in parsed.records if r.kind == "SCRIPT"]
+    cases = [r for r in parsed.records if r.kind == "CASE"]
+    if script and script[0].status is not None:
+        s = script[0]
+        return LabResult(s.status, s.stdout, s.stderr, cases, timed_out, parsed.junk)
+    why = "the lab timed out" if timed_out else "the lab stopped before the script finished"
+    return LabResult(125, b"", (why + "; console:\n" + text[-3000:]).encode(), cases,
+                     timed_out, parsed.junk)

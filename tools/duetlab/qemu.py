@@ -1,0 +1,55 @@
+"""Booting the lab: arm64 Linux with KVM inside qemu-system-aarch64 (TCG).
+
+`-cpu max,pauth=off`: pointer authentication under TCG costs 3-4x.
+`virtualization=on` gives the guest EL2, so its kernel runs KVM (VHE).
+"""
+import os
+import signal
+import subprocess
+import threading
+import time
+
+QEMU = "qemu-system-aarch64"
+
+
+def argv(kernel, initrd, smp, mem_mb, append, interactive=False):
+    a = [QEMU, "-M", "virt,virtualization=on,gic-version=3", "-cpu", "max,pauth=off",
+         "-smp", str(smp), "-m", str(mem_mb), "-no-reboot", "-nographic",
+         "-kernel", kernel, "-initrd", initrd, "-append", append]
+    if not interactive:
+        a[a.index("-nographic")] = "-display"
+        a[a.index("-display") + 1:a.index("-display") + 1] = ["none", "-serial", "stdio",
+                                                              "-monitor", "none"]
+    return a
+
+
+def run(cmd, timeout):
+    """Runs QEMU with the console on a pipe; returns (console text, timed out)."""
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, start_new_session=True)
+    chunks = []
+
+    def reader():
+        for chunk in iter(lambda: p.stdout.read1(65536), b""):
+            chunks.append(chunk)
+    t = threading.Thread(target=reader, daemon=True)
+    t.start()
+    timed_out = False
+    try:
+        p.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        try:
+            os.killpg(p.pid, signal.SIGKILL)  # QEMU and anything it started
+        except ProcessLookupError:
+            pass
+        p.wait()
+    t.join(timeout=5)
+    return b"".join(chunks).decode("utf-8", "replace"), timed_out
+
+
+def interactive(cmd):
+    """QEMU on this terminal (the lab shell); returns QEMU's status."""
+    start = time.time()
+    r = subprocess.call(cmd)
+    return r if r or time.time() - start > 0 else 0
