@@ -10,6 +10,7 @@ Layout of build/:
 import glob
 import os
 import shutil
+import subprocess
 
 from .make import Step
 from . import setup
@@ -83,6 +84,7 @@ class Targets:
         """One sanitized native program per tests/unit/test_*.c, linked with the host objects."""
         _, host_objs = self.host_native(sanitize=True)
         lib_objs = [o for o in host_objs if not o.output.endswith("/host/main.c.o")]
+        lib_objs += self._uapi_oracle()
         cflags = self.host_cflags() + ["-fsanitize=address,undefined", "-fno-omit-frame-pointer",
                                        "-I" + self._rel("tests", "unit")]
         steps = []
@@ -94,6 +96,17 @@ class Targets:
             link = ["gcc", "-fsanitize=address,undefined", "-o", out] + ins + [_native_libfdt()]
             steps.append(Step(out, ins, link, after=obj + lib_objs))
         return steps
+
+    def _uapi_oracle(self):
+        """tests/unit/oracle/*.c see only Linux's arm64 uAPI headers (no libc),
+        so even the native x86_64 tests compare against arm64's <linux/kvm.h>."""
+        gcc_inc = subprocess.run(["gcc", "-print-file-name=include"], stdout=subprocess.PIPE,
+                                 text=True).stdout.strip()
+        cflags = ["-std=gnu11", "-O0", "-g"] + WARN + self.repro + [
+            "-nostdinc", "-isystem", "/usr/aarch64-linux-gnu/include", "-isystem", gcc_inc,
+            "-I" + self._rel("shared", "include"), "-I" + self._rel("tests", "unit", "oracle")]
+        return self._objs("gcc", cflags, sorted(glob.glob(self._rel("tests", "unit", "oracle", "*.c"))),
+                          os.path.join(self.b, "obj", "oracle"))
 
     # --- fuzzers (clang's libFuzzer) -----------------------------------------
     def fuzzers(self):

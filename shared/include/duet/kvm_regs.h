@@ -3,7 +3,8 @@
  * bit for bit as Linux's arm64 uAPI (asm/kvm.h) defines them. Freestanding
  * C99: the guest includes this too, for the system-register table.
  *
- *   63..56 arch (0x60: arm64)   55..52 size (log2 bytes)   31..16 group
+ *   63..56 arch (0x60: arm64)   55..52 size (log2 bytes)   27..16 group
+ *   (51..28 are zero in every arm64 id)
  *   group CORE   (0x10): index = offset in 32-bit words into struct kvm_regs
  *   group DEMUX  (0x11): CCSIDR by CSSELR value
  *   group SYSREG (0x13): op0[15:14] op1[13:11] CRn[10:7] CRm[6:3] op2[2:0]
@@ -22,7 +23,7 @@
 #define DUET_REG_SIZE_U64     (3ULL << DUET_REG_SIZE_SHIFT)
 #define DUET_REG_SIZE_U128    (4ULL << DUET_REG_SIZE_SHIFT)
 #define DUET_REG_GROUP_SHIFT  16
-#define DUET_REG_GROUP_MASK   0x00000000ffff0000ULL
+#define DUET_REG_GROUP_MASK   0x000000000fff0000ULL /* bits 27..16 */
 #define DUET_REG_GROUP_CORE   (0x0010ULL << DUET_REG_GROUP_SHIFT)
 #define DUET_REG_GROUP_DEMUX  (0x0011ULL << DUET_REG_GROUP_SHIFT)
 #define DUET_REG_GROUP_SYSREG (0x0013ULL << DUET_REG_GROUP_SHIFT)
