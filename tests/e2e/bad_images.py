@@ -61,12 +61,11 @@ def make(good_path, out_dir):
     mutate("below-load-min.elf", below)
 
     def overlap(b):
-        loads = _loads(b)
-        (o0, p0), (o1, p1) = loads[0], loads[1]
-        # Inside the first segment, but congruent to its file offset modulo
-        # p_align, so only the overlap check can object.
-        align = max(p1[7], 1)
-        _set_addr(b, o1, p1, p0[3] + (p1[2] - p0[2]) % align)
+        (o0, p0), (o1, p1) = _loads(b)[0], _loads(b)[1]
+        # Page-aligned and congruent to its file offset, so only the overlap
+        # check can object: the second segment now starts inside the first.
+        p1[7] = 0x1000
+        _set_addr(b, o1, p1, p0[3] + 0x1000 + (p1[2] % 0x1000))
     mutate("overlap.elf", overlap)
 
     def entry(b):
