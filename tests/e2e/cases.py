@@ -53,6 +53,30 @@ GUEST_CASES = [
               host_opts=["--mem=4M"]),
 ]
 
+# A hostile guest breaking the hypercall ABI: the host stops it with a message.
+HOSTILE = [
+    ("ptr-outside", 112, "outside guest RAM"),
+    ("ptr-null-struct", 112, "outside guest RAM"),
+    ("len-wraps", 112, "outside guest RAM"),
+    ("len-crosses-end", 112, "outside guest RAM"),
+    ("unknown-nr", 112, "unknown hypercall 17"),
+    ("nr-past-window", 112, "unknown hypercall 511"),
+    ("byte-store", 112, "wrote 1 bytes"),
+    ("word-store", 112, "wrote 4 bytes"),
+    ("pair-store", 112, "cannot decode"),
+    ("window-read", 112, "read 8 bytes from the hypercall window"),
+    ("halt-out-of-range", 112, "outside 0..111"),
+    ("stray-mmio", 112, "no device there"),
+    ("storm", 0, ""),
+]
+for _mode, _status, _msg in HOSTILE:
+    GUEST_CASES.append(GuestCase("hostile " + _mode, "hostile", [_mode], _status,
+                                 ["storm survived"] if _mode == "storm" else [],
+                                 [_msg] if _msg else [], platforms=("duet",), timeout=60))
+GUEST_CASES.append(GuestCase("hostile console-flood is bounded", "hostile", ["console-flood"], 0,
+                             expect_err=["console output bound"], platforms=("duet",),
+                             host_opts=["--console-limit=64K"], timeout=60))
+
 # Tool modes and image checks: no KVM needed, so they run natively (fast) and,
 # where in_lab, also with the static aarch64 host inside the lab.
 HOST_CASES = [
