@@ -9,6 +9,7 @@
 #include <string.h>
 #include "duet/exceptions.h"
 #include "duet/guest.h"
+#include "duet/irq.h"
 #include "duet/layout.h"
 #include "duet/memmap.h"
 #include "duet/platform.h"
@@ -97,6 +98,10 @@ _Noreturn void guest_start(const void *x0)
         crash("no device tree at x0 or at the start of RAM", NULL);
     memory_from_fdt(fdt);
     time_init();
+    if (irq_init(fdt) == 0) {
+        timer_init();
+        irq_local_enable();
+    }
     canary_from_fdt(fdt);
 
     static char *argv[MAX_ARGS];

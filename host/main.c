@@ -13,6 +13,7 @@ static const char usage[] =
     "  irq decode VALUE | encode TYPE N [vcpu V]\n"
     "                                       KVM_IRQ_LINE irq field values\n"
     "  floor [--repeat N]                   time a bare KVM boot to its first exit\n"
+    "  timeit CMD [ARGS...]                 wall time of one run of CMD (benchmarks)\n"
     "  --version                            the hypercall ABI version\n"
     "\n"
     "exit status: see duet run --help; tool commands exit 2 on bad input.\n";
@@ -32,6 +33,8 @@ int main(int argc, char **argv)
         return cmd_irq(argc - 1, argv + 1);
     if (!strcmp(cmd, "floor"))
         return cmd_floor(argc - 1, argv + 1);
+    if (!strcmp(cmd, "timeit"))
+        return cmd_timeit(argc - 1, argv + 1);
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         fputs(usage, stdout);
         return 0;

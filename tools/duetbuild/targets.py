@@ -145,8 +145,9 @@ class Targets:
             "-fno-pie", "-fno-omit-frame-pointer", "-ffunction-sections", "-fdata-sections",
             "-I" + self._rel("shared", "include"), "-I" + self._rel("guest", "include"),
             "-I" + self.guest_include(), "-I" + os.path.join(self.b, "config"),
-            # picolibc hides CLOCK_MONOTONIC unless told the OS has one; ours does.
-            "-D_POSIX_MONOTONIC_CLOCK=200112L",
+            # picolibc hides CLOCK_MONOTONIC and clock_gettime() unless told the
+            # OS has them; ours does (guest/time.c).
+            "-D_POSIX_MONOTONIC_CLOCK=200112L", "-D_POSIX_TIMERS=1",
             "-DDUET_PLATFORM_" + platform.upper().replace("-", "_")]
 
     def guest(self, app_dir, platform):

@@ -16,6 +16,10 @@ void heap_init(uint64_t end);
 /* time.c: the wall clock read at boot, counted forward by CNTVCT. */
 void time_init(void);
 
+/* timer.c: the virtual timer's interrupt; waiting for a counter value. */
+void timer_init(void);
+void timer_wait_until(uint64_t deadline);
+
 /* The device tree the guest booted with (never NULL after boot). */
 extern const void *guest_fdt;
 

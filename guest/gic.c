@@ -1,0 +1,166 @@
+/*
+ * GICv3 and GICv2 drivers: just enough to route PPIs and SPIs to this CPU
+ * at one priority, acknowledge, dispatch and end each interrupt.
+ * v3 uses the system-register CPU interface (ICC_*), v2 the memory-mapped one.
+ */
+#include <libfdt.h>
+#include <stddef.h>
+#include "duet/exceptions.h"
+#include "duet/irq.h"
+#include "duet/kvm_regs.h"
+
+#define GICD_CTLR        0x0000
+#define GICD_IGROUPR     0x0080
+#define GICD_ISENABLER   0x0100
+#define GICD_IPRIORITYR  0x0400
+#define GICD_ITARGETSR   0x0800
+#define GICD_IROUTER     0x6000
+#define GICD_CTLR_RWP    (1u << 31)
+
+#define GICR_WAKER       0x0014
+#define GICR_SGI         0x10000   /* SGI_base frame: PPI/SGI registers */
+#define WAKER_SLEEP      (1u << 1)
+#define WAKER_ASLEEP     (1u << 2)
+
+#define GICC_CTLR        0x0000
+#define GICC_PMR         0x0004
+#define GICC_IAR         0x000c
+#define GICC_EOIR        0x0010
+
+#define PRIORITY         0xa0
+
+static int version;
+static uintptr_t gicd, gicr, gicc;
+static struct { irq_handler_fn fn; void *ctx; } handlers[IRQ_MAX];
+static uint64_t counts[IRQ_MAX];
+
+static inline uint32_t rd32(uintptr_t a) { return *(volatile uint32_t *)a; }
+static inline void wr32(uintptr_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
+static inline void wr8(uintptr_t a, uint8_t v) { *(volatile uint8_t *)a = v; }
+static inline void wr64(uintptr_t a, uint64_t v) { *(volatile uint64_t *)a = v; }
+
+int irq_gic_version(void) { return version; }
+uint64_t irq_count(unsigned intid) { return intid < IRQ_MAX ? counts[intid] : 0; }
+
+static void dispatch(unsigned intid)
+{
+    if (intid >= IRQ_MAX || !handlers[intid].fn)
+        crash("interrupt with no handler", NULL);
+    counts[intid]++;
+    handlers[intid].fn(intid, handlers[intid].ctx);
+}
+
+static void irq_entry_v3(struct exc_frame *f)
+{
+    (void)f;
+    for (;;) {
+        uint64_t iar = DUET_READ_SYSREG(ICC_IAR1_EL1);
+        unsigned intid = (unsigned)(iar & 0xffffff);
+        if (intid >= 1020)
+            return; /* spurious: nothing (more) pending */
+        dispatch(intid);
+        DUET_WRITE_SYSREG(ICC_EOIR1_EL1, iar);
+    }
+}
+
+static void irq_entry_v2(struct exc_frame *f)
+{
+    (void)f;
+    for (;;) {
+        uint32_t iar = rd32(gicc + GICC_IAR);
+        unsigned intid = iar & 0x3ff;
+        if (intid >= 1020)
+            return;
+        dispatch(intid);
+        wr32(gicc + GICC_EOIR, iar);
+    }
+}
+
+static void wait_rwp(void)
+{
+    for (int i = 0; i < 1000000 && (rd32(gicd + GICD_CTLR) & GICD_CTLR_RWP); i++)
+        ;
+}
+
+static void init_v3(void)
+{
+    wr32(gicd + GICD_CTLR, (1u << 4) | (1u << 1)); /* ARE_NS, EnableGrp1NS */
+    wait_rwp();
+    uint32_t w = rd32(gicr + GICR_WAKER) & ~WAKER_SLEEP;
+    wr32(gicr + GICR_WAKER, w);
+    for (int i = 0; i < 1000000 && (rd32(gicr + GICR_WAKER) & WAKER_ASLEEP); i++)
+        ;
+    wr32(gicr + GICR_SGI + GICD_IGROUPR, 0xffffffffu); /* SGIs/PPIs: group 1 */
+    DUET_WRITE_SYSREG(ICC_SRE_EL1, DUET_READ_SYSREG(ICC_SRE_EL1) | 1);
+    __asm__ volatile("isb");
+    DUET_WRITE_SYSREG(ICC_PMR_EL1, 0xff);
+    DUET_WRITE_SYSREG(ICC_BPR1_EL1, 0);
+    DUET_WRITE_SYSREG(ICC_IGRPEN1_EL1, 1);
+    __asm__ volatile("isb");
+    exception_irq_handler = irq_entry_v3;
+}
+
+static void init_v2(void)
+{
+    wr32(gicd + GICD_CTLR, 1);
+    wr32(gicc + GICC_PMR, 0xff);
+    wr32(gicc + GICC_CTLR, 1);
+    exception_irq_handler = irq_entry_v2;
+}
+
+static int reg_of(const void *fdt, int node, int index, uintptr_t *addr)
+{
+    int len;
+    const fdt64_t *reg = fdt_getprop(fdt, node, "reg", &len);
+    if (!reg || len < (index + 1) * 16)
+        return -1;
+    *addr = (uintptr_t)fdt64_to_cpu(reg[2 * index]);
+    return 0;
+}
+
+int irq_init(const void *fdt)
+{
+    int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+    if (node >= 0 && reg_of(fdt, node, 0, &gicd) == 0 && reg_of(fdt, node, 1, &gicr) == 0) {
+        version = 3;
+        init_v3();
+        return 0;
+    }
+    static const char *const v2[] = { "arm,cortex-a15-gic", "arm,gic-400" };
+    for (unsigned i = 0; i < 2; i++) {
+        node = fdt_node_offset_by_compatible(fdt, -1, v2[i]);
+        if (node >= 0 && reg_of(fdt, node, 0, &gicd) == 0 && reg_of(fdt, node, 1, &gicc) == 0) {
+            version = 2;
+            init_v2();
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int irq_register(unsigned intid, irq_handler_fn fn, void *ctx)
+{
+    if (!version || intid >= IRQ_MAX || intid < 16)
+        return -1;
+    handlers[intid].fn = fn;
+    handlers[intid].ctx = ctx;
+    __asm__ volatile("dsb sy" ::: "memory");
+    uint32_t bit = 1u << (intid % 32);
+    if (version == 3 && intid < 32) {
+        wr8(gicr + GICR_SGI + GICD_IPRIORITYR + intid, PRIORITY);
+        wr32(gicr + GICR_SGI + GICD_ISENABLER, bit);
+        return 0;
+    }
+    uintptr_t bank = 4 * (intid / 32);
+    wr8(gicd + GICD_IPRIORITYR + intid, PRIORITY);
+    if (version == 3) {
+        wr32(gicd + GICD_IGROUPR + bank, rd32(gicd + GICD_IGROUPR + bank) | bit);
+        wr64(gicd + GICD_IROUTER + 8 * intid, 0); /* affinity 0.0.0.0: this CPU */
+    } else if (intid >= 32) {
+        wr8(gicd + GICD_ITARGETSR + intid, 1); /* CPU interface 0 */
+    }
+    wr32(gicd + GICD_ISENABLER + bank, bit);
+    if (version == 3)
+        wait_rwp();
+    return 0;
+}

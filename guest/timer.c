@@ -1,0 +1,78 @@
+/*
+ * Sleeping on the virtual timer (CNTV, PPI 27): arm a deadline, wait in WFI.
+ * A sleeping guest does not run at all: KVM blocks the vCPU until the timer
+ * fires, so an idle Duet guest costs the host no CPU.
+ */
+#include <errno.h>
+#include <time.h>
+#include <unistd.h>
+#include "duet/guest.h"
+#include "duet/irq.h"
+#include "duet/kvm_irq.h"
+#include "duet/kvm_regs.h"
+#include "duet/time.h"
+
+#define CNTV_ENABLE 1u
+#define CNTV_IMASK  2u
+
+static int have_irq;
+
+static void vtimer_irq(unsigned intid, void *ctx)
+{
+    (void)intid; (void)ctx;
+    DUET_WRITE_SYSREG(CNTV_CTL_EL0, CNTV_IMASK); /* one shot: the sleeper re-arms */
+}
+
+void timer_init(void)
+{
+    DUET_WRITE_SYSREG(CNTV_CTL_EL0, CNTV_IMASK);
+    have_irq = irq_register(DUET_IRQ_VTIMER, vtimer_irq, NULL) == 0;
+}
+
+/* Waits until the counter reaches `deadline`, in WFI when interrupts work. */
+void timer_wait_until(uint64_t deadline)
+{
+    if (!have_irq) {
+        while (counter_read() < deadline)
+            ;
+        return;
+    }
+    /* Masked while checking, so the wake-up cannot slip in before the WFI
+     * (WFI still wakes on a pending, masked interrupt). */
+    irq_local_disable();
+    while (counter_read() < deadline) {
+        DUET_WRITE_SYSREG(CNTV_CVAL_EL0, deadline);
+        DUET_WRITE_SYSREG(CNTV_CTL_EL0, CNTV_ENABLE);
+        __asm__ volatile("isb; wfi" ::: "memory");
+        irq_local_enable();   /* the handler runs here */
+        irq_local_disable();
+    }
+    irq_local_enable();
+}
+
+int nanosleep(const struct timespec *req, struct timespec *rem)
+{
+    if (!req || req->tv_nsec < 0 || req->tv_nsec >= 1000000000L || req->tv_sec < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    uint64_t f = counter_freq();
+    uint64_t ticks = (uint64_t)req->tv_sec * f + ((uint64_t)req->tv_nsec * f + 999999999ULL) / 1000000000ULL;
+    timer_wait_until(counter_read() + ticks);
+    if (rem)
+        rem->tv_sec = rem->tv_nsec = 0;
+    return 0;
+}
+
+int usleep(useconds_t us)
+{
+    struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
+    return nanosleep(&ts, NULL);
+}
+
+unsigned sleep(unsigned s)
+{
+    struct timespec ts = { (time_t)s, 0 };
+    nanosleep(&ts, NULL);
+    return 0;
+}
