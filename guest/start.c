@@ -52,7 +52,8 @@ static void memory_from_fdt(const void *fdt)
     heap_init(guest_ram_end);
 }
 
-static void canary_from_fdt(const void *fdt)
+/* Not itself protected: it changes the canary its own epilogue would check. */
+__attribute__((no_stack_protector)) static void canary_from_fdt(const void *fdt)
 {
     int node = fdt_path_offset(fdt, "/chosen"), len = 0;
     const uint8_t *seed = node >= 0 ? fdt_getprop(fdt, node, "rng-seed", &len) : NULL;
@@ -84,7 +85,7 @@ static int args_from_fdt(const void *fdt, char **argv)
     return n + 1;
 }
 
-_Noreturn void guest_start(const void *x0)
+__attribute__((no_stack_protector)) _Noreturn void guest_start(const void *x0)
 {
     if ((uintptr_t)__tls_size > sizeof tls_block || (uintptr_t)__tls_align > 64)
         crash("TLS block larger than the guest reserves", NULL);

@@ -53,6 +53,26 @@ GUEST_CASES = [
               host_opts=["--mem=4M"]),
 ]
 
+# The guest OS (issue: Guest OS): libc, time and interrupts, faults named.
+GUEST_CASES += [
+    GuestCase("libc: data, bss, fpu, libm, tls, setjmp, malloc", "libc", [], 0,
+              ["PASS", "malloc until full, free all  PASS"]),
+    GuestCase("clock: monotonic, sleep, timer interrupts, wall clock", "clock", [], 0,
+              ["monotonic: PASS", "sleep 50 ms", "timer interrupts", "PASS", "wall clock"]),
+    GuestCase("crash: NULL dereference", "crash", ["null"], 112, ["NULL pointer dereference"]),
+    GuestCase("crash: undefined instruction", "crash", ["undef"], 112, ["undefined instruction"]),
+    GuestCase("crash: stack overflow", "crash", ["stack-overflow"], 112, ["stack overflow"]),
+    GuestCase("crash: write to text (W^X)", "crash", ["write-text"], 112,
+              ["write to read-only memory"]),
+    GuestCase("crash: execute data (W^X)", "crash", ["exec-data"], 112,
+              ["executing memory that is not executable"]),
+    GuestCase("crash: stack smash (stack protector)", "crash", ["stack-smash"], 112,
+              ["stack smashing detected"]),
+    GuestCase("crash: assert", "crash", ["assert"], 112, ["assertion", "abort() called"]),
+    GuestCase("crash report has registers and backtrace", "badaccess", [], 112,
+              ["access to unmapped memory", "pc  0x", "x30", "backtrace:", "#1 0x"]),
+]
+
 # A hostile guest breaking the hypercall ABI: the host stops it with a message.
 HOSTILE = [
     ("ptr-outside", 112, "outside guest RAM"),

@@ -143,6 +143,7 @@ class Targets:
         opt = "-Os" if self.config.get("GUEST_OPT_SIZE") == "y" else "-O2"
         return ["--specs=picolibc.specs", "-std=gnu11", opt, "-g"] + WARN + self.repro + [
             "-fno-pie", "-fno-omit-frame-pointer", "-ffunction-sections", "-fdata-sections",
+            "-fstack-protector-strong",  # canary seeded from the host's rng-seed
             "-I" + self._rel("shared", "include"), "-I" + self._rel("guest", "include"),
             "-I" + self.guest_include(), "-I" + os.path.join(self.b, "config"),
             # picolibc hides CLOCK_MONOTONIC and clock_gettime() unless told the
