@@ -27,6 +27,8 @@ _start:
     msr     cpacr_el1, x1
     isb
 
+#ifndef DUET_PLATFORM_DUET
+    /* The Duet host hands over RAM zeroed (hypercall.h); elsewhere, clear BSS. */
     ldr     x1, =__bss_start        /* 16-aligned by the linker script */
     ldr     x2, =__bss_end
 1:  cmp     x1, x2
@@ -34,6 +36,7 @@ _start:
     stp     xzr, xzr, [x1], #16
     b       1b
 2:
+#endif
     mov     x0, x19
     mov     x1, x20
     bl      mmu_init                /* C with no libc calls, MMU still off */

@@ -31,7 +31,7 @@
 #define PROT_RO     (PROT_RW | AP_RO)
 #define PROT_RX     (ATTR_NORMAL | SH_INNER | AF | AP_RO | UXN)
 
-#define L3_POOL     16  /* 32 MiB of page-precise mapping: the image + RAM's tail */
+#define L3_POOL     4   /* page-precise 2 MiB blocks: the image's, and RAM's tail */
 
 typedef uint64_t table_t[512] __attribute__((aligned(4096)));
 static table_t l1, l2_low, l2_ram0, l3_pool[L3_POOL];

@@ -227,7 +227,10 @@ static int load(const struct src *s, struct guest_mem *mem, struct guest_image *
         uint8_t *dst = gmem_ptr(mem, p->p_vaddr, p->p_memsz);
         if ((rc = src_read(s, p->p_offset, dst, p->p_filesz)))
             return fail(err, errlen, "cannot read segment %d: %s", idx[k], strerror(-rc));
-        memset(dst + p->p_filesz, 0, p->p_memsz - p->p_filesz);
+        /* Fresh anonymous memory is already zero: touching the bss pages here
+         * would only fault them in for nothing (a cost at every boot). */
+        if (!mem->fresh)
+            memset(dst + p->p_filesz, 0, p->p_memsz - p->p_filesz);
         if (p->p_vaddr < img->lowest)
             img->lowest = p->p_vaddr;
         if (p->p_vaddr + p->p_memsz > img->highest)

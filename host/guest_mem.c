@@ -13,6 +13,7 @@ int gmem_alloc(struct guest_mem *mem, uint64_t base, uint64_t size)
     mem->host = p;
     mem->base = base;
     mem->size = size;
+    mem->fresh = 1;
     return 0;
 }
 

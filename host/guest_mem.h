@@ -14,6 +14,7 @@ struct guest_mem {
     uint8_t  *host;   /* host mapping of guest RAM (never PROT_EXEC) */
     uint64_t  base;   /* guest-physical address of the first byte */
     uint64_t  size;   /* bytes */
+    int       fresh;  /* still all zero as mmap gave it: no need to clear bss */
 };
 
 /* Maps `size` bytes of zeroed RAM at guest address `base`. 0 or -errno. */

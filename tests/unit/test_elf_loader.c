@@ -55,6 +55,7 @@ static size_t make_elf(int nseg)
 static int load(size_t len)
 {
     memset(mem.host, 0xAA, mem.size); /* so that bss zeroing is visible */
+    mem.fresh = 0;                     /* ... and the loader must do it */
     err[0] = '\0';
     return elf_load_buffer(img, len, &mem, &gi, err, sizeof(err));
 }
@@ -232,6 +233,20 @@ static void test_real_linker_output(void)
     CHECK(system(path) == 0);
 }
 
+/* Fresh RAM is zero already: the bss reads zero without the loader clearing it. */
+static void test_fresh_memory(void)
+{
+    struct guest_mem fresh;
+    CHECK(gmem_alloc(&fresh, DUET_RAM_BASE, RAM_SIZE) == 0 && fresh.fresh);
+    size_t len = make_elf(3);
+    CHECK(elf_load_buffer(img, len, &fresh, &gi, err, sizeof err) == 0);
+    for (int i = 0; i < 3; i++) {
+        uint8_t *p = gmem_ptr(&fresh, SEG_VA(i), MEMSZ);
+        CHECK(p[0] == i + 1 && p[FILESZ] == 0 && p[MEMSZ - 1] == 0);
+    }
+    gmem_free(&fresh);
+}
+
 int main(void)
 {
     if (gmem_alloc(&mem, DUET_RAM_BASE, RAM_SIZE) != 0) {
@@ -239,6 +254,7 @@ int main(void)
         return 1;
     }
     RUN_TEST(test_valid_image_loads);
+    RUN_TEST(test_fresh_memory);
     RUN_TEST(test_header_rejections);
     RUN_TEST(test_segment_rejections);
     RUN_TEST(test_truncation_and_corruption);

@@ -37,6 +37,11 @@ enum duet_hc_nr {
 
 #define DUET_HC_ADDR(nr) (DUET_HC_BASE + 8ULL * (uint64_t)(nr))
 
+/*
+ * At entry the host has zeroed all of RAM except the loaded ELF segments'
+ * file bytes and the device tree, so a Duet guest need not clear its BSS.
+ */
+
 /* Error codes returned in `ret` fields (negative, like -errno). */
 #define DUET_EOK      0
 #define DUET_EINVAL   (-22)
