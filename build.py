@@ -41,7 +41,7 @@ def main():
     p.add_argument("app")
     p.add_argument("--platform", help="override the configured platform")
     p.add_argument("--mem", help="guest RAM, e.g. 64M")
-    p.add_argument("args", nargs=argparse.REMAINDER, help="-- guest arguments")
+    p.epilog = "Guest arguments go after --: ./build.py run hello -- one two"
     p = sub.add_parser("lab", help="boot the lab with the current build")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--script", help="shell script to run inside (cwd /duet)")
@@ -53,12 +53,18 @@ def main():
     p.add_argument("seconds", nargs="?", type=int, default=600, help="per target")
     sub.add_parser("bench", help="run the benchmarks")
     sub.add_parser("clean", help="remove build/")
-    args = parser.parse_args()
+    argv = sys.argv[1:]
+    guest_args = []
+    if "--" in argv:  # everything after -- belongs to the guest, untouched
+        i = argv.index("--")
+        argv, guest_args = argv[:i], argv[i + 1:]
+    args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
         return 2
-    if args.command == "run" and args.args and args.args[0] == "--":
-        args.args = args.args[1:]
+    if guest_args and args.command != "run":
+        parser.error("only run takes guest arguments after --")
+    args.args = guest_args
     return cli.dispatch(ROOT, args)
 
 

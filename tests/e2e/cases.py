@@ -36,6 +36,7 @@ class HostCase:
     expect_err: List[str] = field(default_factory=list)
     in_lab: bool = False    # also run with the static aarch64 host in the lab
     exact_stdout: Optional[bytes] = None
+    native: bool = True     # run with the native build (x86_64: no KVM)
 
 
 GUEST_CASES = [
@@ -118,6 +119,12 @@ HOST_CASES = [
     HostCase("run without image", ["run"], 2, expect_err=["no guest image"]),
     HostCase("run bad --mem", ["run", "--mem=12Q", "x.elf"], 2, expect_err=["--mem"]),
     HostCase("run --help", ["run", "--help"], 0, ["--mem=SIZE", "--no-sandbox", "exit status"]),
+    HostCase("regs list decodes a real vCPU's registers", ["regs", "list"], 0,
+             ["x0 core(0x0) u64", "pc core(0x40) u64", "v31 core(0xd0) u128", "PSCI_VERSION",
+              "TIMER_CNT", "SCTLR_EL1 sysreg(3,0,1,0,0) u64"],
+             in_lab=True, native=False),
+    HostCase("floor boots a bare VM to its first exit", ["floor"], 0, ["floor_ms "],
+             in_lab=True, native=False),
     HostCase("missing image", ["run", "{images}/does-not-exist.elf"], 1,
              expect_err=["does-not-exist.elf", "No such file"], in_lab=True),
 ]

@@ -172,6 +172,7 @@ class Targets:
         stack = self.config.get("GUEST_STACK_SIZE", "0x10000")
         link = [self.cross] + cflags + ["-nostartfiles", "-static", "-no-pie", "-T", ld,
                                         "-Wl,--gc-sections", "-Wl,--build-id=none",
+                                        "-Wl,-z,max-page-size=4096",  # no 64 KiB file padding
                                         "-Wl,--defsym=__stack_size=" + stack, "-o", out]
         link += [o.output for o in objs] + ["/usr/lib/aarch64-linux-gnu/libfdt.a", "-lm"]
         return Step(out, [o.output for o in objs] + [ld], link, after=objs)

@@ -91,7 +91,7 @@ def _expand(argv, images_dir):
 def host_cases(proj, res, images_dir, pattern):
     native = os.path.join(proj.build_dir, "native", "duet")
     for c in cases.HOST_CASES:
-        if pattern and pattern not in c.name:
+        if (pattern and pattern not in c.name) or not c.native:
             continue
         r = subprocess.run([native] + _expand(c.argv, images_dir), stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=30)
@@ -172,6 +172,26 @@ def fuzz_short(proj, res, pattern):
             print("     %s: %s" % (name, msg))
 
 
+def external_app(proj, res, pattern):
+    """An app folder outside the tree builds and runs with no other change."""
+    import shutil
+    import tempfile
+    name = "build.py: an app folder outside the tree"
+    if pattern and pattern not in name:
+        return
+    with tempfile.TemporaryDirectory(prefix="duet-extapp-") as d:
+        app = os.path.join(d, "outside")
+        os.makedirs(app)
+        with open(os.path.join(app, "main.c"), "w") as f:
+            f.write('#include <stdio.h>\nint main(int c, char **v)'
+                    '{ printf("outside %s\\n", c > 1 ? v[1] : "?"); return 7; }\n')
+        r = subprocess.run([sys.executable, os.path.join(proj.root, "build.py"), "run", app,
+                            "--platform", "qemu-virt", "--", "works"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        res.add(name, check_output(r.returncode, r.stdout, r.stderr, 7, ["outside works"]))
+        shutil.rmtree(os.path.join(proj.build_dir, "obj", "ext"), ignore_errors=True)
+
+
 def main(proj, unit_only=False, pattern=None):
     res = Results()
     apps = sorted({c.app for c in cases.GUEST_CASES})
@@ -184,6 +204,7 @@ def main(proj, unit_only=False, pattern=None):
         bad_images.make(os.path.join(proj.build_dir, "apps", "hello.duet.elf"), images_dir)
         host_cases(proj, res, images_dir, pattern)
         qemu_virt_cases(proj, res, pattern)
+        external_app(proj, res, pattern)
         lab_cases(proj, res, images, images_dir, pattern)
     if res.failed:
         ui.info("failed: " + "; ".join(res.failed))
