@@ -10,7 +10,8 @@
                                    boot the lab with the current build (/duet inside)
   ./build.py test                  unit tests + end-to-end tests; ends "N passed, N failed"
   ./build.py fuzz [SECONDS]        fuzz the host's parsers (default 600 s each)
-  ./build.py bench                 benchmarks into build/bench/
+  ./build.py bench [--compare OLD.json [NEW.json]]
+                                   benchmarks into build/bench/; compare two runs
   ./build.py clean                 remove build/
 
 APP is the name of a folder in apps/ or a path to an app folder anywhere.
@@ -51,7 +52,9 @@ def main():
     p.add_argument("-k", dest="pattern", help="only tests whose name contains this")
     p = sub.add_parser("fuzz", help="fuzz the host's parsers (libFuzzer)")
     p.add_argument("seconds", nargs="?", type=int, default=600, help="per target")
-    sub.add_parser("bench", help="run the benchmarks")
+    p = sub.add_parser("bench", help="run the benchmarks")
+    p.add_argument("--compare", nargs="+", metavar="JSON",
+                   help="compare OLD.json with NEW.json (default: the last results)")
     sub.add_parser("clean", help="remove build/")
     argv = sys.argv[1:]
     guest_args = []

@@ -102,6 +102,11 @@ def dispatch(root, args):
             from . import fuzz
             return fuzz.main(proj, args.seconds)
         if args.command == "bench":
+            if args.compare:
+                from . import benchcmp
+                new = args.compare[1] if len(args.compare) > 1 else os.path.join(
+                    proj.build_dir, "bench", "results.json")
+                return benchcmp.compare(args.compare[0], new)
             from . import bench
             return bench.main(proj)
     except BuildError as e:

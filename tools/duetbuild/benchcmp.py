@@ -1,0 +1,41 @@
+"""Compares two bench results.json files row by row: new / old ratios.
+
+    ./build.py bench --compare OLD.json [NEW.json]   (NEW: build/bench/results.json)
+Only ratios are printed: absolute times from different machines or boots
+are not comparable, their ratios to each run's own floor are.
+"""
+import json
+
+
+def _rows(r):
+    rows = dict(r.get("exits", {}))
+    if r.get("floor", {}).get("mmio_exit"):
+        rows["floor_mmio_exit"] = r["floor"]["mmio_exit"]
+    return rows
+
+
+def _load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        raise SystemExit("build.py bench --compare: %s: %s" % (path, e))
+
+
+def compare(old_path, new_path):
+    old, new = _load(old_path), _load(new_path)
+    print("%-18s %12s %12s %8s" % ("row (p50 ns)", "old", "new", "new/old"))
+    o_rows, n_rows = _rows(old), _rows(new)
+    for name in sorted(set(o_rows) | set(n_rows)):
+        o, n = o_rows.get(name), n_rows.get(name)
+        if not o or not n:
+            print("%-18s %12s %12s %8s" % (name, o and o["p50_ns"], n and n["p50_ns"], "-"))
+            continue
+        print("%-18s %12d %12d %8.3f" % (name, o["p50_ns"], n["p50_ns"],
+                                         n["p50_ns"] / max(o["p50_ns"], 1)))
+    for key in sorted(set(old.get("ratios", {})) | set(new.get("ratios", {}))):
+        print("%-32s old %s new %s" % (key, old.get("ratios", {}).get(key),
+                                       new.get("ratios", {}).get(key)))
+    ob, nb = old.get("boot", {}), new.get("boot", {})
+    print("boot duet/floor: old %s new %s" % (ob.get("duet_over_floor"), nb.get("duet_over_floor")))
+    return 0
