@@ -76,10 +76,12 @@ static int stray_mmio(void)
     return (int)*p;
 }
 
+static int storm_n = 20000;
+
 static int storm(void)
 {
     static struct duet_hc_walltime w;
-    for (int i = 0; i < 20000; i++)
+    for (int i = 0; i < storm_n; i++)
         store64(DUET_HC_ADDR(DUET_HC_WALLTIME), (uint64_t)(uintptr_t)&w);
     printf("storm survived, walltime %llu\n", (unsigned long long)w.nsecs);
     return 0;
@@ -114,6 +116,8 @@ static const struct { const char *name; int (*fn)(void); } modes[] = {
 
 int main(int argc, char **argv)
 {
+    if (argc > 2)
+        storm_n = atoi(argv[2]); /* storm N: a longer run, for memory measurements */
     for (size_t i = 0; argc > 1 && i < sizeof modes / sizeof modes[0]; i++) {
         if (!strcmp(argv[1], modes[i].name)) {
             int r = modes[i].fn();

@@ -24,6 +24,7 @@ class GuestCase:
     timeout: float = 20
     timed_out: bool = False                               # the case must hit its timeout
     host_opts: List[str] = field(default_factory=list)    # duet run options (duet platform)
+    qemu_gic: int = 3                                     # qemu-virt: the board's GIC version
 
 
 @dataclass
@@ -60,6 +61,8 @@ GUEST_CASES += [
               ["PASS", "malloc until full, free all  PASS"]),
     GuestCase("clock: monotonic, sleep, timer interrupts, wall clock", "clock", [], 0,
               ["monotonic: PASS", "sleep 50 ms", "timer interrupts", "PASS", "wall clock"]),
+    GuestCase("clock on a GICv2", "clock", [], 0, ["timer interrupts: 3 (GICv2) PASS"],
+              platforms=("qemu-virt",), qemu_gic=2),
     GuestCase("crash: NULL dereference", "crash", ["null"], 112, ["NULL pointer dereference"]),
     GuestCase("crash: undefined instruction", "crash", ["undef"], 112, ["undefined instruction"]),
     GuestCase("crash: stack overflow", "crash", ["stack-overflow"], 112, ["stack overflow"]),
@@ -97,6 +100,30 @@ for _mode, _status, _msg in HOSTILE:
 GUEST_CASES.append(GuestCase("hostile console-flood is bounded", "hostile", ["console-flood"], 0,
                              expect_err=["console output bound"], platforms=("duet",),
                              host_opts=["--console-limit=64K"], timeout=60))
+
+@dataclass
+class ShellCase:
+    """A shell command run in the lab (cwd /duet, ./duet and apps/ there)."""
+    name: str
+    command: str
+    status: int = 0
+    expect: List[str] = field(default_factory=list)
+    timeout: float = 120
+
+
+SHELL_CASES = [
+    # The host's memory stays flat while a guest hammers it with hypercalls:
+    # VmRSS sampled during a long storm, growth after warm-up must stay under 64 KiB.
+    ShellCase("host memory constant over a long hypercall storm",
+              "./duet run apps/hostile.duet.elf -- storm 150000 > /dev/null & pid=$!; "
+              "sleep 1; a=$(awk '/VmRSS/{print $2}' /proc/$pid/status); "
+              "while kill -0 $pid 2>/dev/null; do "
+              "b=$(awk '/VmRSS/{print $2}' /proc/$pid/status 2>/dev/null) || true; "
+              "[ -n \"$b\" ] && last=$b; sleep 1; done; wait $pid; st=$?; "
+              "echo \"rss_kb start=$a end=$last status=$st\"; "
+              "[ $st = 0 ] && [ -n \"$a\" ] && [ -n \"$last\" ] && [ $((last - a)) -lt 64 ]",
+              0, ["rss_kb start="], timeout=300),
+]
 
 # Tool modes and image checks: no KVM needed, so they run natively (fast) and,
 # where in_lab, also with the static aarch64 host inside the lab.

@@ -32,16 +32,17 @@ def duet_command(image_name, args, host_opts=()):
         " ".join(shlex.quote(a) for a in args))
 
 
-def qemu_virt_argv(image, args):
-    argv = QEMU_VIRT + ["-kernel", image]
+def qemu_virt_argv(image, args, gic=3):
+    argv = [a.replace("gic-version=3", "gic-version=%d" % gic) for a in QEMU_VIRT]
+    argv += ["-kernel", image]
     if args:
         argv += ["-append", " ".join(shlex.quote(a) for a in args)]
     return argv
 
 
-def run_qemu_virt(image, args, timeout, capture=False):
+def run_qemu_virt(image, args, timeout, capture=False, gic=3):
     """Returns (status, stdout, stderr); status TIMEOUT_STATUS on timeout."""
-    argv = qemu_virt_argv(image, args)
+    argv = qemu_virt_argv(image, args, gic)
     try:
         r = subprocess.run(argv, stdin=subprocess.DEVNULL, timeout=timeout,
                            stdout=subprocess.PIPE if capture else None,

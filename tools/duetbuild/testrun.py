@@ -113,7 +113,8 @@ def qemu_virt_cases(proj, res, pattern):
 
     def one(c):
         image = os.path.join(proj.build_dir, "apps", "%s.qemu-virt.elf" % c.app)
-        status, out, err = runner.run_qemu_virt(image, c.args, c.timeout, capture=True)
+        status, out, err = runner.run_qemu_virt(image, c.args, c.timeout, capture=True,
+                                                gic=c.qemu_gic)
         timed_out = status == runner.TIMEOUT_STATUS
         return c, _guest_problem(c, status, out, err, timed_out)
     with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 2) as pool:
@@ -125,7 +126,8 @@ def lab_cases(proj, res, images, images_dir, pattern):
     guest = [c for c in cases.GUEST_CASES if "duet" in c.platforms
              and not (pattern and pattern not in c.name)]
     host = [c for c in cases.HOST_CASES if c.in_lab and not (pattern and pattern not in c.name)]
-    if not guest and not host:
+    shell = [c for c in cases.SHELL_CASES if not (pattern and pattern not in c.name)]
+    if not guest and not host and not shell:
         return
     files = runner.lab_files(proj, images)
     for name in os.listdir(images_dir):
@@ -141,7 +143,11 @@ def lab_cases(proj, res, images, images_dir, pattern):
         table[key] = c
         argv = _expand(c.argv, "bad")
         lines.append("duet_case %s 30 ./duet %s" % (key, " ".join(shlex.quote(a) for a in argv)))
-    total = sum(c.timeout for c in guest) + 30 * len(host) + 120
+    for i, c in enumerate(shell):
+        key = "s%d" % i
+        table[key] = c
+        lines.append("duet_case %s %d sh -c %s" % (key, int(c.timeout), shlex.quote(c.command)))
+    total = sum(c.timeout for c in guest + shell) + 30 * len(host) + 120
     lab = runner.lab_instance(proj)
     r = lab.run("\n".join(lines) + "\n", files, timeout=total)
     got = {rec.name: rec for rec in r.cases}
@@ -151,6 +157,10 @@ def lab_cases(proj, res, images, images_dir, pattern):
         if rec is None:
             res.add(name, "no result from the lab (lab status %s, timed out %s): %r"
                     % (r.status, r.timed_out, (r.stdout + r.stderr)[-500:]))
+        elif isinstance(c, cases.ShellCase):
+            res.add(name, check_output(rec.status, rec.stdout, rec.stderr, c.status, c.expect))
+            print("     " + rec.stdout.decode("utf-8", "replace").strip().splitlines()[-1]
+                  if rec.stdout.strip() else "", flush=True)
         elif isinstance(c, cases.GuestCase):
             res.add(name, _guest_problem(c, rec.status, rec.stdout, rec.stderr, rec.timed_out))
         else:
