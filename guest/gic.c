@@ -34,10 +34,29 @@ static uintptr_t gicd, gicr, gicc;
 static struct { irq_handler_fn fn; void *ctx; } handlers[IRQ_MAX];
 static uint64_t counts[IRQ_MAX];
 
-static inline uint32_t rd32(uintptr_t a) { return *(volatile uint32_t *)a; }
-static inline void wr32(uintptr_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
-static inline void wr8(uintptr_t a, uint8_t v) { *(volatile uint8_t *)a = v; }
-static inline void wr64(uintptr_t a, uint64_t v) { *(volatile uint64_t *)a = v; }
+/*
+ * MMIO accessors in asm: KVM emulates the vGIC only for accesses it can
+ * decode (ESR.ISV=1), so no writeback or pair addressing, which the compiler
+ * would otherwise pick for loops over registers.
+ */
+static inline uint32_t rd32(uintptr_t a)
+{
+    uint32_t v;
+    __asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
+    return v;
+}
+static inline void wr32(uintptr_t a, uint32_t v)
+{
+    __asm__ volatile("str %w0, [%1]" :: "r"(v), "r"(a) : "memory");
+}
+static inline void wr8(uintptr_t a, uint8_t v)
+{
+    __asm__ volatile("strb %w0, [%1]" :: "r"(v), "r"(a) : "memory");
+}
+static inline void wr64(uintptr_t a, uint64_t v)
+{
+    __asm__ volatile("str %0, [%1]" :: "r"(v), "r"(a) : "memory");
+}
 
 int irq_gic_version(void) { return version; }
 uint64_t irq_count(unsigned intid) { return intid < IRQ_MAX ? counts[intid] : 0; }

@@ -49,6 +49,23 @@ static int word_store(void)
     return 0;
 }
 
+static int odd_offset(void)
+{
+    __asm__ volatile("strb %w0, [%1]" :: "r"(1), "r"(DUET_HC_BASE + 9) : "memory");
+    return 0;
+}
+
+static int gic_scribble(void)
+{
+    /* The in-kernel vGIC must take any junk without the host noticing. */
+    /* Plain stores (asm): KVM cannot emulate writeback addressing on MMIO. */
+    for (uint64_t off = 0x80; off < 0x1000; off += 4)
+        __asm__ volatile("str %w0, [%1]" :: "r"(0xffffffffu), "r"(DUET_GICD_BASE + off) : "memory");
+    __asm__ volatile("str wzr, [%0]" :: "r"(DUET_GICD_BASE) : "memory"); /* GICD_CTLR off */
+    __asm__ volatile("str %w0, [%1]" :: "r"(0xffffffffu), "r"(DUET_GICR_BASE + 0x14) : "memory");
+    return 0;
+}
+
 static int pair_store(void)
 {
     /* stp cannot be decoded by KVM (no ISV): KVM_RUN fails with ENOSYS. */
@@ -107,6 +124,8 @@ static const struct { const char *name; int (*fn)(void); } modes[] = {
     { "byte-store", byte_store },
     { "word-store", word_store },
     { "pair-store", pair_store },
+    { "odd-offset", odd_offset },
+    { "gic-scribble", gic_scribble },
     { "window-read", window_read },
     { "halt-out-of-range", halt_status_out_of_range },
     { "stray-mmio", stray_mmio },

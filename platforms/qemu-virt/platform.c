@@ -16,8 +16,16 @@
 #define SEMIHOSTING_SYS_EXIT          0x18
 #define SEMIHOSTING_EXIT_APP_EXIT     0x20026
 
-static inline uint32_t mmio_read32(uintptr_t a) { return *(volatile uint32_t *)a; }
-static inline void mmio_write32(uintptr_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
+static inline uint32_t mmio_read32(uintptr_t a)
+{
+    uint32_t v;
+    __asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
+    return v;
+}
+static inline void mmio_write32(uintptr_t a, uint32_t v)
+{
+    __asm__ volatile("str %w0, [%1]" :: "r"(v), "r"(a) : "memory");
+}
 
 void platform_init(const void *fdt)
 {
