@@ -1,4 +1,5 @@
 /* `duet irq decode VALUE | encode TYPE N [vcpu V]`: the KVM_IRQ_LINE irq field. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,13 +19,17 @@ static int fail(const char *fmt, const char *arg)
     return DUET_STATUS_USAGE;
 }
 
+/* Strict: 0x-prefixed hex or decimal (never octal), the whole string, <= max. */
 static int parse_num(const char *s, unsigned long long max, unsigned long long *v)
 {
-    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+    if (!s || !isdigit((unsigned char)*s))
+        return -1;
+    int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+    if (hex && !isxdigit((unsigned char)s[2]))
         return -1;
     char *end;
     errno = 0;
-    *v = strtoull(s, &end, 0);
+    *v = strtoull(s, &end, hex ? 16 : 10);
     return errno || *end || *v > max ? -1 : 0;
 }
 

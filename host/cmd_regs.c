@@ -1,4 +1,5 @@
 /* `duet regs decode ID | encode NAME | list`: KVM ONE_REG ids by name. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,14 +16,18 @@ static int usage(void)
     return DUET_STATUS_USAGE;
 }
 
-/* Strict: 0x-prefixed or decimal, the whole string, no overflow. */
+/* Strict: 0x-prefixed hex or decimal, the whole string, no overflow.
+ * (Not strtoull's base 0: "010" would silently be octal 8.) */
 static int parse_u64(const char *s, uint64_t *v)
 {
-    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+    if (!s || !isdigit((unsigned char)*s))
+        return -1;
+    int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+    if (hex && !isxdigit((unsigned char)s[2]))
         return -1;
     char *end;
     errno = 0;
-    unsigned long long x = strtoull(s, &end, 0);
+    unsigned long long x = strtoull(s, &end, hex ? 16 : 10);
     if (errno || *end || end == s)
         return -1;
     *v = x;
@@ -33,34 +38,54 @@ static int parse_u64(const char *s, uint64_t *v)
 #include <sys/ioctl.h>
 #include <linux/kvm.h>
 
+/* The vCPU's ids from KVM_GET_REG_LIST (asked twice: first for the count).
+ * NULL with a message on stderr. */
+static struct kvm_reg_list *reg_list(int vcpu_fd)
+{
+    struct kvm_reg_list probe = { .n = 0 };
+    if (ioctl(vcpu_fd, KVM_GET_REG_LIST, &probe) == 0 || errno != E2BIG) {
+        fprintf(stderr, "duet regs list: KVM_GET_REG_LIST (count): %s\n",
+                errno == E2BIG ? "no registers" : strerror(errno));
+        return NULL;
+    }
+    struct kvm_reg_list *l = calloc(1, sizeof *l + probe.n * sizeof(uint64_t));
+    if (!l) {
+        fprintf(stderr, "duet regs list: out of memory for %llu ids\n", (unsigned long long)probe.n);
+        return NULL;
+    }
+    l->n = probe.n;
+    if (ioctl(vcpu_fd, KVM_GET_REG_LIST, l) < 0) {
+        fprintf(stderr, "duet regs list: KVM_GET_REG_LIST: %s\n", strerror(errno));
+        free(l);
+        return NULL;
+    }
+    return l;
+}
+
 static int list(void)
 {
     struct guest_mem mem = { 0 };
     struct vm vm;
-    if (gmem_alloc(&mem, DUET_RAM_BASE, DUET_RAM_MIN) < 0 || vm_open(&vm, &mem) < 0 ||
-        vm_create_vcpu(&vm) < 0) {
+    int err = gmem_alloc(&mem, DUET_RAM_BASE, DUET_RAM_MIN);
+    if (err < 0) {
+        fprintf(stderr, "duet regs list: guest RAM: %s\n", strerror(-err));
+        return DUET_STATUS_HOST_ERROR;
+    }
+    struct kvm_reg_list *l = NULL;
+    if (vm_open(&vm, &mem) < 0 || vm_create_vcpu(&vm) < 0)
         fprintf(stderr, "duet regs list: %s\n", vm.err);
-        return DUET_STATUS_HOST_ERROR;
-    }
-    struct kvm_reg_list probe = { .n = 0 };
-    ioctl(vm.vcpu_fd, KVM_GET_REG_LIST, &probe); /* E2BIG, with the count */
-    struct kvm_reg_list *l = calloc(1, sizeof *l + probe.n * sizeof(uint64_t));
-    if (!l)
-        return DUET_STATUS_HOST_ERROR;
-    l->n = probe.n;
-    if (ioctl(vm.vcpu_fd, KVM_GET_REG_LIST, l) < 0) {
-        fprintf(stderr, "duet regs list: KVM_GET_REG_LIST: %s\n", strerror(errno));
-        return DUET_STATUS_HOST_ERROR;
-    }
-    for (uint64_t i = 0; i < l->n; i++) {
+    else
+        l = reg_list(vm.vcpu_fd);
+    for (uint64_t i = 0; l && i < l->n; i++) {
         char text[192];
         int r = regname_decode(l->reg[i], text, sizeof text);
         printf("0x%016llx %s%s\n", (unsigned long long)l->reg[i], r ? "(unknown) " : "", text);
     }
+    int status = l ? 0 : DUET_STATUS_HOST_ERROR;
     free(l);
     vm_close(&vm);
     gmem_free(&mem);
-    return 0;
+    return status;
 }
 #else
 static int list(void)

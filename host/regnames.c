@@ -18,11 +18,29 @@ static const struct sysreg_name sysregs[] = {
 };
 #define NSYSREGS (sizeof sysregs / sizeof sysregs[0])
 
+/* Registers the guest names but KVM has no sysreg id for (sysregs.def), and
+ * what the host should ask for instead. */
+static const struct { const char *name; uint16_t enc; } guest_only[] = {
+#define DUET_SYSREG(n, op0, op1, crn, crm, op2)
+#define DUET_SYSREG_GUEST(n, op0, op1, crn, crm, op2) \
+    { #n, (uint16_t)DUET_SYSREG_ENC(op0, op1, crn, crm, op2) },
+#include "duet/sysregs.def"
+#undef DUET_SYSREG
+#undef DUET_SYSREG_GUEST
+};
+static const struct { const char *name, *instead; } guest_only_instead[] = {
+    { "CNTVCT_EL0", "TIMER_CNT" },
+    { "CNTV_CVAL_EL0", "TIMER_CVAL" },
+    { "CCSIDR_EL1", "CCSIDR[<csselr>]" },
+};
+
 /* KVM's timer ids shadow the table: TIMER_CVAL/CNT carry swapped encodings. */
 static const struct { const char *name; uint64_t id; const char *note; } timers[] = {
-    { "TIMER_CTL", DUET_REG_TIMER_CTL, "" },
-    { "TIMER_CVAL", DUET_REG_TIMER_CVAL, " (KVM's CNTV_CVAL_EL0; Linux ABI swaps the encoding)" },
-    { "TIMER_CNT", DUET_REG_TIMER_CNT, " (KVM's CNTVCT_EL0; Linux ABI swaps the encoding)" },
+    { "TIMER_CTL", DUET_REG_TIMER_CTL, " (CNTV_CTL_EL0)" },
+    { "TIMER_CVAL", DUET_REG_TIMER_CVAL,
+      " (CNTV_CVAL_EL0, under CNTVCT_EL0's op-codes: KVM's fixed ABI swaps them)" },
+    { "TIMER_CNT", DUET_REG_TIMER_CNT,
+      " (CNTVCT_EL0, under CNTV_CVAL_EL0's op-codes: KVM's fixed ABI swaps them)" },
 };
 
 static const char *const fw_names[] = {
@@ -169,6 +187,23 @@ static int indexed(const char *name, const char *prefix, unsigned max, unsigned 
     return number(name + n + 1, ']', max, v, &rest) == 0 && !*rest ? 0 : -1;
 }
 
+/* A guest-only register asked for by name: say what its op-codes mean to
+ * KVM and which name the host wants instead. */
+static int guest_only_error(const char *name, uint16_t enc, char *err, size_t errlen)
+{
+    char kvm_name[64];
+    const char *instead = "nothing";
+    uint64_t kvm_id = DUET_REG_ARCH_ARM64 | DUET_REG_SIZE_U64 | DUET_REG_GROUP_SYSREG | enc;
+    for (size_t i = 0; i < sizeof guest_only_instead / sizeof guest_only_instead[0]; i++)
+        if (!strcmp(name, guest_only_instead[i].name))
+            instead = guest_only_instead[i].instead;
+    if (regname_of(kvm_id, kvm_name, sizeof kvm_name) < 0)
+        snprintf(kvm_name, sizeof kvm_name, "?");
+    snprintf(err, errlen, "%s has no KVM id of its own (its op-codes make KVM's %s): use %s",
+             name, kvm_name, instead);
+    return -1;
+}
+
 int regname_encode(const char *name, uint64_t *id, char *err, size_t errlen)
 {
     unsigned v, f[5];
@@ -198,6 +233,9 @@ int regname_encode(const char *name, uint64_t *id, char *err, size_t errlen)
         *id = DUET_REG_SYSREG(f[0], f[1], f[2], f[3], f[4]);
         return 0;
     }
+    for (size_t i = 0; i < sizeof guest_only / sizeof guest_only[0]; i++)
+        if (!strcasecmp(name, guest_only[i].name))
+            return guest_only_error(guest_only[i].name, guest_only[i].enc, err, errlen);
     if (indexed(name, "CCSIDR", 255, &v) == 0)
         return *id = DUET_REG_DEMUX_CCSIDR(v), 0;
     for (unsigned i = 0; i < 4; i++)

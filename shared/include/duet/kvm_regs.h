@@ -70,16 +70,30 @@ static inline unsigned duet_reg_size(uint64_t id)
     (DUET_REG_ARCH_ARM64 | DUET_REG_SIZE_U64 | DUET_REG_GROUP_SYSREG | \
      DUET_SYSREG_ENC(op0, op1, crn, crm, op2))
 
-/* Ids for every register of sysregs.def: DUET_REG_SCTLR_EL1 and so on. */
+/* The encoding of every register of sysregs.def: DUET_SYSREG_ENC_SCTLR_EL1
+ * and so on. The guest's mrs/msr use these, guest-only lines included. */
 enum duet_sysreg_id {
 #define DUET_SYSREG(name, op0, op1, crn, crm, op2) \
     DUET_SYSREG_ENC_##name = DUET_SYSREG_ENC(op0, op1, crn, crm, op2),
+#define DUET_SYSREG_GUEST(name, op0, op1, crn, crm, op2) \
+    DUET_SYSREG_ENC_##name = DUET_SYSREG_ENC(op0, op1, crn, crm, op2),
+#include "sysregs.def"
+#undef DUET_SYSREG
+#undef DUET_SYSREG_GUEST
+};
+
+/* The host's ONE_REG id by name: DUET_REG_SYSREG_BY_NAME(SCTLR_EL1). Only
+ * DUET_SYSREG lines have one, so DUET_REG_SYSREG_BY_NAME(CNTV_CVAL_EL0)
+ * fails to compile instead of naming KVM's TIMER_CNT (see sysregs.def). */
+enum duet_sysreg_kvm_id {
+#define DUET_SYSREG(name, op0, op1, crn, crm, op2) \
+    DUET_SYSREG_KVM_##name = DUET_SYSREG_ENC_##name,
 #include "sysregs.def"
 #undef DUET_SYSREG
 };
 #define DUET_REG_SYSREG_BY_NAME(name) \
     (DUET_REG_ARCH_ARM64 | DUET_REG_SIZE_U64 | DUET_REG_GROUP_SYSREG | \
-     (uint64_t)DUET_SYSREG_ENC_##name)
+     (uint64_t)DUET_SYSREG_KVM_##name)
 
 /*
  * The arch timer through ONE_REG. Linux defined CVAL and CNT with each
