@@ -14,6 +14,7 @@
 #define GICD_ISENABLER   0x0100
 #define GICD_IPRIORITYR  0x0400
 #define GICD_ITARGETSR   0x0800
+#define GICD_ICFGR       0x0c00
 #define GICD_IROUTER     0x6000
 #define GICD_CTLR_RWP    (1u << 31)
 
@@ -155,6 +156,15 @@ int irq_init(const void *fdt)
         }
     }
     return -1;
+}
+
+int irq_set_edge(unsigned intid)
+{
+    if (!version || intid < 32 || intid >= IRQ_MAX)
+        return -1; /* PPIs' trigger is fixed */
+    uintptr_t reg = gicd + GICD_ICFGR + 4 * (intid / 16);
+    wr32(reg, rd32(reg) | (2u << (2 * (intid % 16))));
+    return 0;
 }
 
 int irq_register(unsigned intid, irq_handler_fn fn, void *ctx)

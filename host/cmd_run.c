@@ -101,6 +101,7 @@ int cmd_run(int argc, char **argv)
 
     struct hc_ctx hc = {
         .mem = &mem,
+        .vm_fd = vm.vm_fd,
         .console_fd = STDOUT_FILENO,
         .console_left = o.console_limit ? o.console_limit : UINT64_MAX,
     };

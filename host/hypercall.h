@@ -21,6 +21,7 @@ enum hc_result {
 
 struct hc_ctx {
     struct guest_mem *mem;
+    int vm_fd;               /* for KVM_IRQ_LINE; -1 when there is no VM (tests) */
     int console_fd;          /* where the guest's console goes */
     uint64_t console_left;   /* bytes the guest may still print (UINT64_MAX: no bound) */
     int console_full_reported;

@@ -112,6 +112,36 @@ void bench_pair(const char *name_a, bench_op a, const char *name_b, bench_op b)
 
 static volatile uint64_t irq_at;
 
+static void on_spi(unsigned intid, void *ctx)
+{
+    (void)intid; (void)ctx;
+    irq_at = now();
+}
+
+void bench_inject_irq(bench_op request)
+{
+    if (!irq_gic_version()) {
+        printf("skip inject_irq no GIC\n");
+        return;
+    }
+    irq_set_edge(DUET_IRQ_TEST);
+    irq_register(DUET_IRQ_TEST, on_spi, NULL);
+    unsigned n = iters < 1000 ? iters : 1000;
+    for (unsigned i = 0; i < n; i++) {
+        irq_at = 0;
+        uint64_t t0 = now();
+        request();
+        for (unsigned spin = 0; !irq_at && spin < 100000000; spin++)
+            ;
+        if (!irq_at) {
+            printf("skip inject_irq the interrupt never came\n");
+            return;
+        }
+        samples_a[i] = irq_at - t0;
+    }
+    report("inject_irq", samples_a, n, 0, 0);
+}
+
 static void on_timer(unsigned intid, void *ctx)
 {
     (void)intid; (void)ctx;

@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include "bench.h"
 #include "duet/hypercall.h"
+#include "duet/irq.h"
+#include "duet/kvm_irq.h"
+#include "duet/kvm_regs.h"
 #include "duet/memmap.h"
 
 static void op_hvc(void)
@@ -34,7 +37,19 @@ static void op_floor(void)
     __asm__ volatile("str xzr, [%0]" :: "r"(DUET_HC_ADDR(DUET_HC_FLOOR)) : "memory");
 }
 
+static struct duet_hc_irq_pulse pulse = { .intid = DUET_IRQ_TEST };
+static void op_irq_request(void)
+{
+    __asm__ volatile("str %0, [%1]" :: "r"((uint64_t)(uintptr_t)&pulse),
+                     "r"(DUET_HC_ADDR(DUET_HC_IRQ_PULSE)) : "memory");
+}
 #endif
+
+/* EOI of the spurious INTID 1023: the GIC ignores it (kvm-unit-tests' eoi). */
+static void op_eoi(void)
+{
+    DUET_WRITE_SYSREG(ICC_EOIR1_EL1, 1023);
+}
 
 static void op_mmio_vgic(void)
 {
@@ -68,9 +83,17 @@ int main(int argc, char **argv)
 #endif
     bench_row("mmio_vgic", op_mmio_vgic);
     bench_row("sysreg_trap", op_sysreg_trap);
+    if (irq_gic_version() == 3)
+        bench_row("eoi", op_eoi);
+    else
+        printf("skip eoi GICv3 system-register interface only\n");
     bench_timer_irq();
+#ifdef DUET_PLATFORM_DUET
+    bench_inject_irq(op_irq_request);
+#else
+    printf("skip inject_irq not the duet platform\n");
+#endif
     printf("skip hvc_user Linux < 6.4 has no SMCCC filter; HVCs never reach the host\n");
-    printf("skip inject_irq not measured yet\n");
     printf("skip ipi one vCPU\n");
     return 0;
 }

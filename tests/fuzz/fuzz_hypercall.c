@@ -23,7 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t ram = size < RAM_SIZE ? size : RAM_SIZE;
     memset(mem.host, 0, RAM_SIZE);
     memcpy(mem.host, data, ram);
-    struct hc_ctx ctx = { .mem = &mem, .console_fd = devnull, .console_left = 1 << 20 };
+    struct hc_ctx ctx = { .mem = &mem, .console_fd = devnull, .console_left = 1 << 20,
+                          .vm_fd = -1 };
     for (size_t off = ram; off + 16 <= size; off += 16) {
         uint32_t where;
         uint64_t value;

@@ -20,6 +20,7 @@ static void setup(void)
     ctx.mem = &mem;
     ctx.console_fd = open("/dev/null", O_WRONLY);
     ctx.console_left = UINT64_MAX;
+    ctx.vm_fd = -1;
 }
 
 static enum hc_result call(unsigned nr, uint64_t arg)
@@ -114,6 +115,22 @@ static void test_walltime_and_halt(void)
     close(ctx.console_fd);
 }
 
+static void test_irq_pulse_without_vm(void)
+{
+    setup();
+    struct duet_hc_irq_pulse a = { .intid = 127 };
+    memcpy(mem.host + 0x40, &a, sizeof a);
+    CHECK(call(DUET_HC_IRQ_PULSE, RAM_BASE + 0x40) == HC_CONTINUE);
+    memcpy(&a, mem.host + 0x40, sizeof a);
+    CHECK(a.ret == DUET_EIO);
+    a.intid = 33; /* not the test SPI */
+    memcpy(mem.host + 0x40, &a, sizeof a);
+    CHECK(call(DUET_HC_IRQ_PULSE, RAM_BASE + 0x40) == HC_CONTINUE);
+    memcpy(&a, mem.host + 0x40, sizeof a);
+    CHECK(a.ret == DUET_EINVAL);
+    close(ctx.console_fd);
+}
+
 static void test_bad_accesses(void)
 {
     setup();
@@ -134,6 +151,7 @@ int main(void)
     RUN_TEST(test_console_write_hostile);
     RUN_TEST(test_console_bound);
     RUN_TEST(test_walltime_and_halt);
+    RUN_TEST(test_irq_pulse_without_vm);
     RUN_TEST(test_bad_accesses);
     gmem_free(&mem);
     return CHECK_EXIT();

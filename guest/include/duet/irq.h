@@ -20,6 +20,9 @@ int irq_gic_version(void);
 /* Installs fn for intid and enables that interrupt at the GIC. */
 int irq_register(unsigned intid, irq_handler_fn fn, void *ctx);
 
+/* Makes SPI intid edge-triggered (call before irq_register). 0 or -1. */
+int irq_set_edge(unsigned intid);
+
 /* Unmasks / masks interrupts at this CPU (PSTATE.I). */
 static inline void irq_local_enable(void) { __asm__ volatile("msr daifclr, #2" ::: "memory"); }
 static inline void irq_local_disable(void) { __asm__ volatile("msr daifset, #2" ::: "memory"); }

@@ -32,6 +32,8 @@ enum duet_hc_nr {
     DUET_HC_CONSOLE_WRITE = 1,
     DUET_HC_WALLTIME      = 2,
     DUET_HC_HALT          = 3,
+    /* 16..31: diagnostics and benchmarks */
+    DUET_HC_IRQ_PULSE     = 16, /* the host pulses an SPI via KVM_IRQ_LINE */
     DUET_HC_MAX           = 32  /* table size; nr must be < this */
 };
 
@@ -64,6 +66,12 @@ struct duet_hc_walltime {
 /* DUET_HC_HALT: stop the guest; `status` becomes duet's exit status. */
 struct duet_hc_halt {
     int64_t status;    /* IN: exit status 0..255 */
+};
+
+/* DUET_HC_IRQ_PULSE: raise and lower SPI `intid` (edge: the vGIC latches it). */
+struct duet_hc_irq_pulse {
+    uint32_t intid;    /* IN: DUET_IRQ_TEST (kvm_irq.h); others are refused */
+    int32_t  ret;      /* OUT: 0 or DUET_E* */
 };
 
 /* Device-tree node the host writes so the guest can find the window. */

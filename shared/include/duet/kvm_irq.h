@@ -40,6 +40,7 @@ enum duet_irq_type {
 #define DUET_IRQ_VTIMER       27   /* virtual timer PPI (device tree: PPI 11) */
 #define DUET_IRQ_PTIMER       30   /* non-secure physical timer PPI (DT: PPI 14) */
 #define DUET_IRQ_DEVICE(n)    (DUET_INTID_SPI_FIRST + (n)) /* one SPI per device, in order */
+#define DUET_IRQ_TEST         127  /* the last SPI the host's vGIC has: DUET_HC_IRQ_PULSE */
 
 /* Device-tree interrupt numbers from INTIDs. */
 #define DUET_DT_PPI(intid)    ((intid) - DUET_INTID_PPI_FIRST)
