@@ -11,7 +11,7 @@ import statistics
 from . import runner, ui
 from .benchplot import write_svg
 
-ROUNDS = 6
+ROUNDS = 12
 ITERATIONS = 2000
 
 
