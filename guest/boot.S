@@ -8,6 +8,7 @@
     .section .text.boot, "ax"
     .global _start
 _start:
+    mrs     x21, cntvct_el0         /* boot milestone: the first instruction */
     adr     x1, duet_vectors
     msr     vbar_el1, x1
     isb
@@ -44,6 +45,7 @@ _start:
 
     mov     x0, x19
     mov     x1, x20
+    mov     x2, x21
     mov     x29, xzr                /* ends frame-pointer backtraces */
     mov     x30, xzr
     bl      guest_start             /* never returns */

@@ -10,6 +10,7 @@
 #include "duet/exceptions.h"
 #include "duet/guest.h"
 #include "duet/irq.h"
+#include "duet/hypercall.h"
 #include "duet/layout.h"
 #include "duet/memmap.h"
 #include "duet/platform.h"
@@ -85,7 +86,10 @@ static int args_from_fdt(const void *fdt, char **argv)
     return n + 1;
 }
 
-__attribute__((no_stack_protector)) _Noreturn void guest_start(const void *x0)
+/* x0: the device tree (boot.S), ram_hint: unused here (mmu_init had it),
+ * entry_count: the virtual counter at the first instruction. */
+__attribute__((no_stack_protector)) _Noreturn void guest_start(const void *x0, uint64_t ram_hint,
+                                                               uint64_t entry_count)
 {
     if ((uintptr_t)__tls_size > sizeof tls_block || (uintptr_t)__tls_align > 64)
         crash("TLS block larger than the guest reserves", NULL);
@@ -109,5 +113,9 @@ __attribute__((no_stack_protector)) _Noreturn void guest_start(const void *x0)
     int argc = args_from_fdt(fdt, argv);
     argv[argc] = NULL;
     __libc_init_array();
+    (void)ram_hint;
+    int chosen = fdt_path_offset(fdt, "/chosen");
+    if (chosen >= 0 && fdt_getprop(fdt, chosen, DUET_FDT_BOOT_TIMES, NULL))
+        platform_boot_times(entry_count, counter_read());
     exit(main(argc, argv));
 }

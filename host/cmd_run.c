@@ -41,6 +41,7 @@ static int write_device_tree(struct guest_mem *mem, struct vm *vm, const struct 
         .ncpus = 1,
         .gic_version = vm->gic_version,
         .bootargs = bootargs,
+        .boot_times = o->verbose && !o->quiet,
     };
     /* The guest seeds its stack-protector canary from this. */
     if (getrandom(p.rng_seed, sizeof p.rng_seed, 0) != (ssize_t)sizeof p.rng_seed)
@@ -113,8 +114,12 @@ int cmd_run(int argc, char **argv)
         return DUET_STATUS_HOST_ERROR;
     }
     report_phase(&rep, "sandbox");
+    uint64_t count, freq;
+    if (rep.enabled && vm_guest_clock(&vm, &count, &freq) == 0)
+        report_guest_start(&rep, count, freq);
     int status = vm_run(&vm, &hc, &stats, o.stats);
     report_phase(&rep, "guest run");
+    report_guest_phases(&rep, &hc);
     report_finish(&rep);
     if (o.stats)
         report_stats(&stats, &hc);

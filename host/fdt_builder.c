@@ -128,6 +128,8 @@ static int build(void *fdt, int size, const struct fdt_params *p, const char *bo
     TRY(fdt_property_string(fdt, "bootargs", bootargs));
     TRY(fdt_property_string(fdt, "stdout-path", duet_path));
     TRY(fdt_property(fdt, "rng-seed", p->rng_seed, sizeof(p->rng_seed)));
+    if (p->boot_times)
+        TRY(fdt_property(fdt, DUET_FDT_BOOT_TIMES, NULL, 0));
     TRY(fdt_end_node(fdt));
 
     uint64_t mem[2] = { p->ram_base, p->ram_size };

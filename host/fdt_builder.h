@@ -33,6 +33,7 @@ struct fdt_params {
     int         gic_version;   /* 2 or 3 */
     const char *bootargs;      /* joined guest args (bootargs_join); NULL = "" */
     uint8_t     rng_seed[FDT_RNG_SEED_BYTES]; /* /chosen/rng-seed, e.g. getrandom() */
+    int         boot_times;    /* ask the guest for DUET_HC_BOOT_TIMES (--verbose) */
 };
 
 /*

@@ -29,6 +29,8 @@ struct hc_ctx {
     int guest_crashed;       /* OUT of HC_HALT: the guest halted with DUET_STATUS_CRASH */
     char err[256];           /* OUT of HC_FAULT: one line, no newline */
     uint64_t count[DUET_HC_MAX]; /* hypercalls served, by number */
+    int have_boot_times;     /* OUT of DUET_HC_BOOT_TIMES */
+    uint64_t boot_entry_count, boot_main_count;
 };
 
 typedef enum hc_result (*hc_handler_fn)(struct hc_ctx *ctx, duet_gpa_t arg);

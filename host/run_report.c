@@ -28,6 +28,35 @@ void report_phase(struct run_report *r, const char *phase)
     r->last_ns = t;
 }
 
+void report_guest_start(struct run_report *r, uint64_t count, uint64_t freq)
+{
+    r->guest_start_ns = now_ns();
+    r->guest_start_count = count;
+    r->guest_freq = freq;
+}
+
+static void add(struct run_report *r, const char *phase, uint64_t ns)
+{
+    if (r->nphases < REPORT_MAX_PHASES) {
+        r->phase[r->nphases] = phase;
+        r->phase_ns[r->nphases++] = ns;
+    }
+}
+
+void report_guest_phases(struct run_report *r, const struct hc_ctx *hc)
+{
+    if (!r->enabled || !hc->have_boot_times || !r->guest_freq ||
+        hc->boot_entry_count < r->guest_start_count)
+        return;
+    uint64_t f = r->guest_freq;
+    uint64_t to_entry = (hc->boot_entry_count - r->guest_start_count) * 1000000000ULL / f;
+    uint64_t to_main = (hc->boot_main_count - hc->boot_entry_count) * 1000000000ULL / f;
+    uint64_t run = r->last_ns - r->guest_start_ns;
+    add(r, "  guest: KVM_RUN to first instruction", to_entry);
+    add(r, "  guest: first instruction to main()", to_main);
+    add(r, "  guest: main() to exit", run > to_entry + to_main ? run - to_entry - to_main : 0);
+}
+
 void report_finish(struct run_report *r)
 {
     if (!r->enabled)

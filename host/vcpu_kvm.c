@@ -60,6 +60,15 @@ int vm_get_reg(struct vm *vm, uint64_t id, uint64_t *val)
     return 0;
 }
 
+int vm_guest_clock(struct vm *vm, uint64_t *count, uint64_t *freq)
+{
+    /* TIMER_CNT is the guest's CNTVCT_EL0 (Linux's swapped encoding). */
+    if (vm_get_reg(vm, DUET_REG_TIMER_CNT, count) < 0)
+        return -1;
+    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(*freq));
+    return 0;
+}
+
 int vm_set_boot_regs(struct vm *vm, uint64_t entry, uint64_t dtb, uint64_t sp)
 {
     if (set_reg(vm, "pstate", DUET_REG_PSTATE, BOOT_PSTATE) ||

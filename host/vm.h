@@ -33,6 +33,8 @@ int vm_set_boot_regs(struct vm *vm, uint64_t entry, uint64_t dtb, uint64_t sp);
 /* Reads one register by ONE_REG id (the guest's PC in error reports). */
 int vm_get_reg(struct vm *vm, uint64_t id, uint64_t *val);
 void vm_close(struct vm *vm);
+/* The guest's virtual counter now (ONE_REG TIMER_CNT) and its frequency. */
+int vm_guest_clock(struct vm *vm, uint64_t *count, uint64_t *freq);
 
 /* Exit statistics of one run (duet run --stats). */
 enum { RUN_STAT_MAX = 64 };

@@ -26,6 +26,7 @@ int vm_set_boot_regs(struct vm *vm, uint64_t e, uint64_t d, uint64_t s)
 }
 int vm_get_reg(struct vm *vm, uint64_t id, uint64_t *val) { (void)vm; (void)id; (void)val; return -1; }
 void vm_close(struct vm *vm) { (void)vm; }
+int vm_guest_clock(struct vm *vm, uint64_t *c, uint64_t *f) { (void)vm; (void)c; (void)f; return -1; }
 int vm_run(struct vm *vm, struct hc_ctx *hc, struct run_stats *s, int c)
 {
     (void)vm; (void)hc; (void)s; (void)c;

@@ -26,3 +26,9 @@ uint64_t platform_walltime_ns(void)
     duet_hypercall(DUET_HC_WALLTIME, &a);
     return a.nsecs;
 }
+
+void platform_boot_times(uint64_t entry_count, uint64_t main_count)
+{
+    struct duet_hc_boot_times a = { .entry_count = entry_count, .main_count = main_count };
+    duet_hypercall(DUET_HC_BOOT_TIMES, &a);
+}

@@ -63,3 +63,8 @@ uint64_t platform_walltime_ns(void)
 {
     return (uint64_t)mmio_read32(PL031_BASE) * 1000000000ULL;
 }
+
+void platform_boot_times(uint64_t entry_count, uint64_t main_count)
+{
+    (void)entry_count; (void)main_count; /* no host to tell */
+}

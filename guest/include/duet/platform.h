@@ -18,6 +18,9 @@ void platform_console_write(const char *buf, size_t len);
 /* Stops the guest; status 0..111 is the app's, 112 a crash (DUET_STATUS_CRASH). */
 _Noreturn void platform_halt(int status);
 
+/* Hands the boot milestones (virtual counter values) to whoever asked. */
+void platform_boot_times(uint64_t entry_count, uint64_t main_count);
+
 /* Nanoseconds since the Unix epoch at the moment of the call, or 0 if unknown. */
 uint64_t platform_walltime_ns(void);
 

@@ -34,6 +34,7 @@ enum duet_hc_nr {
     DUET_HC_HALT          = 3,
     /* 16..31: diagnostics and benchmarks */
     DUET_HC_IRQ_PULSE     = 16, /* the host pulses an SPI via KVM_IRQ_LINE */
+    DUET_HC_BOOT_TIMES    = 17, /* the guest's boot milestones, for duet run --verbose */
     DUET_HC_MAX           = 32  /* table size; nr must be < this */
 };
 
@@ -73,6 +74,16 @@ struct duet_hc_irq_pulse {
     uint32_t intid;    /* IN: DUET_IRQ_TEST (kvm_irq.h); others are refused */
     int32_t  ret;      /* OUT: 0 or DUET_E* */
 };
+
+/*
+ * DUET_HC_BOOT_TIMES: sent once, just before main(), only when the device
+ * tree's /chosen has DUET_FDT_BOOT_TIMES (duet run --verbose asks for it).
+ */
+struct duet_hc_boot_times {
+    uint64_t entry_count;  /* IN: CNTVCT_EL0 at the guest's first instruction */
+    uint64_t main_count;   /* IN: CNTVCT_EL0 just before main() */
+};
+#define DUET_FDT_BOOT_TIMES "duet,boot-times"
 
 /* Device-tree node the host writes so the guest can find the window. */
 #define DUET_FDT_NODE      "duet"
