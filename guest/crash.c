@@ -128,6 +128,8 @@ void exception_entry(unsigned kind, struct exc_frame *f)
         exception_irq_handler(f);
         return;
     }
+    if (type == EXC_SYNC && platform_exception(f))
+        return;
     static const char *const types[] = { "synchronous exception", "unexpected IRQ",
                                          "unexpected FIQ", "SError" };
     if (source == 1 && type == EXC_SYNC)

@@ -32,3 +32,9 @@ void platform_boot_times(uint64_t entry_count, uint64_t main_count)
     struct duet_hc_boot_times a = { .entry_count = entry_count, .main_count = main_count };
     duet_hypercall(DUET_HC_BOOT_TIMES, &a);
 }
+
+int platform_exception(struct exc_frame *f)
+{
+    (void)f;
+    return 0;
+}

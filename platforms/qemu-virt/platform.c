@@ -5,6 +5,7 @@
  * -semihosting-config enable=on,target=native).
  */
 #include <stdint.h>
+#include "duet/exceptions.h"
 #include "duet/platform.h"
 
 #define PL011_BASE   0x09000000UL
@@ -13,6 +14,8 @@
 #define PL011_FR_TXFF (1u << 5)
 #define PL031_BASE   0x09010000UL  /* RTC: seconds since the epoch */
 
+#define SEMIHOSTING_HLT               0xd45e0000u  /* hlt #0xf000 */
+#define PSCI_SYSTEM_OFF               0x84000008u
 #define SEMIHOSTING_SYS_EXIT          0x18
 #define SEMIHOSTING_EXIT_APP_EXIT     0x20026
 
@@ -67,4 +70,18 @@ uint64_t platform_walltime_ns(void)
 void platform_boot_times(uint64_t entry_count, uint64_t main_count)
 {
     (void)entry_count; (void)main_count; /* no host to tell */
+}
+
+/*
+ * Under KVM (qemu -accel kvm) semihosting does not exist: the HLT is an
+ * undefined instruction. Power off through PSCI instead (the status is lost).
+ */
+int platform_exception(struct exc_frame *f)
+{
+    unsigned ec = (unsigned)(f->esr >> 26) & 0x3f;
+    if (ec != 0 || *(const uint32_t *)(uintptr_t)f->elr != SEMIHOSTING_HLT)
+        return 0;
+    register uint64_t x0 __asm__("x0") = PSCI_SYSTEM_OFF;
+    for (;;)
+        __asm__ volatile("hvc #0" : "+r"(x0) :: "memory");
 }

@@ -15,14 +15,24 @@ ROUNDS = 12
 ITERATIONS = 2000
 
 
-def _boot_script(first):
-    """Duet hello and the bare-KVM floor, alternated; `first` runs first (cold)."""
+QEMU_ROUNDS = 6
+# QEMU's virt board with KVM booting the same hello built for qemu-virt.
+QEMU = ("./duet timeit %s -accel kvm -M virt,gic-version=3 -cpu host -m 64 -nodefaults "
+        "-display none -serial stdio -kernel apps/hello.qemu-virt.elf 2>&1 >/dev/null "
+        "| sed 's/^/qemu /'")
+
+
+def _boot_script(first, qemu_run):
+    """Duet hello, the bare-KVM floor and QEMU, alternated; `first` runs first (cold)."""
     duet = "./duet timeit ./duet run --quiet apps/hello.duet.elf 2>&1 >/dev/null | sed 's/^/duet /'"
     floor = "./duet timeit ./duet floor 2>&1 >/dev/null | sed 's/^/floor /'"
+    qemu = QEMU % qemu_run
     pair = [duet, floor] if first == "duet" else [floor, duet]
     lines = ["uname -r | sed 's/^/kernel /'"]
     for i in range(ROUNDS):
         lines += pair
+        if i < QEMU_ROUNDS:
+            lines.append(qemu)
         lines.append("./duet run --verbose apps/hello.duet.elf 2>&1 >/dev/null "
                      "| grep 'phase' | sed 's/^/phases%d /'" % i)
         pair.reverse()  # interleave: neither always goes first
@@ -30,11 +40,11 @@ def _boot_script(first):
 
 
 def _parse_boot(text):
-    runs = {"duet": [], "floor": []}
+    runs = {"duet": [], "floor": [], "qemu": []}
     phases = {}
     kernel = None
     for line in text.splitlines():
-        m = re.match(r"(duet|floor) timeit_ms ([\d.]+) status (\d+)", line)
+        m = re.match(r"(duet|floor|qemu) timeit_ms ([\d.]+) status (\d+)", line)
         if m and m.group(3) == "0":
             runs[m.group(1)].append(float(m.group(2)))
         m = re.match(r"phases\d+ duet: phase (.+?)\s+([\d.]+) ms", line)
@@ -64,14 +74,19 @@ def _summary(xs):
 
 def main(proj):
     images = proj.build(["hello", "exitbench"], ["duet"], native=False)
+    images += proj.build(["hello"], ["qemu-virt"], host=False, native=False)
     files = runner.lab_files(proj, images)
     lab = runner.lab_instance(proj)
+    from duetlab import native_possible
+    from duetlab.qemu_payload import RUN
+    extra = [] if native_possible() else [lab.qemu_archive()]
+    qemu_run = "qemu-system-aarch64" if native_possible() else RUN
     out = {}
     for first in ("duet", "floor"):
-        script = _boot_script(first)
+        script = _boot_script(first, qemu_run)
         if first == "duet":
             script += "./duet run apps/exitbench.duet.elf -- %d\n" % ITERATIONS
-        res = lab.run(script, files, timeout=900)
+        res = lab.run(script, files, timeout=900, extra=extra)
         if res.status != 0:
             ui.error("bench: the lab run failed (status %s):\n%s" % (
                 res.status, (res.stdout + res.stderr).decode("utf-8", "replace")[-2000:]))
@@ -88,14 +103,18 @@ def main(proj):
         "duet_ms": _summary(warm_duet), "floor_ms": _summary(warm_floor),
         "duet_cold_ms": runs_a["duet"][0] if runs_a["duet"] else None,
         "floor_cold_ms": runs_b["floor"][0] if runs_b["floor"] else None,
-        "qemu_ms": None,
-        "qemu_note": "not measured: the lab has no arm64 QEMU userland yet",
+        "qemu_ms": _summary(runs_a["qemu"][1:] + runs_b["qemu"][1:]),
+        "qemu_cold_ms": runs_a["qemu"][0] if runs_a["qemu"] else None,
+        "qemu_note": "qemu-system-aarch64 -accel kvm -M virt booting hello.qemu-virt.elf; "
+                     "Debian's arm64 QEMU, its start-up included",
         "phases": {k: round(statistics.median(v), 3) for k, v in phases.items()},
         "method": "wall time of each process (duet timeit), warm runs interleaved over "
                   "two lab boots; cold = the first VM of a boot",
     }
     if boot["duet_ms"] and boot["floor_ms"]:
         boot["duet_over_floor"] = round(boot["duet_ms"]["median_ms"] / boot["floor_ms"]["median_ms"], 3)
+    if boot["duet_ms"] and boot["qemu_ms"]:
+        boot["qemu_over_duet"] = round(boot["qemu_ms"]["median_ms"] / boot["duet_ms"]["median_ms"], 3)
     floor = {"mmio_exit": rows.pop("floor_mmio_exit")} if "floor_mmio_exit" in rows else {}
     ratios = {}
     if "hypercall" in rows and floor:
@@ -139,5 +158,7 @@ def _print_table(r):
     print("boot: duet %s ms, floor %s ms (median warm), ratio %s; cold duet %s ms, cold floor %s ms"
           % (b["duet_ms"] and b["duet_ms"]["median_ms"], b["floor_ms"] and b["floor_ms"]["median_ms"],
              b.get("duet_over_floor"), b["duet_cold_ms"], b["floor_cold_ms"]))
+    print("boot: qemu %s ms (median warm), qemu/duet %s; cold qemu %s ms"
+          % (b["qemu_ms"] and b["qemu_ms"]["median_ms"], b.get("qemu_over_duet"), b["qemu_cold_ms"]))
     for k, v in b["phases"].items():
         print("  phase %-40s %8.3f ms" % (k, v))

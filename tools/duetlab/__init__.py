@@ -55,20 +55,29 @@ class Lab:
         self.cache = kernel.cache_dir(cache_dir)
         self.verbose, self.smp, self.mem_mb = verbose, smp, mem_mb
 
-    def _initrd(self, files, script):
+    def _initrd(self, files, script, extra=()):
         base = open(initramfs.base_archive(self.cache), "rb").read()
         fd, path = tempfile.mkstemp(prefix="duet-initrd-", suffix=".img")
         with os.fdopen(fd, "wb") as f:
-            f.write(base + initramfs.payload_archive(files, script))
+            f.write(base)
+            for archive in extra:  # prebuilt, cached archives (e.g. an arm64 QEMU)
+                f.write(open(archive, "rb").read())
+            f.write(initramfs.payload_archive(files, script))
         return path
 
-    def run(self, script, files, timeout=120):
+    def qemu_archive(self):
+        """The cached arm64 QEMU payload (see qemu_payload); builds it once."""
+        from . import qemu_payload
+        return qemu_payload.build(self.cache)
+
+    def run(self, script, files, timeout=120, extra=()):
+        """extra: archives to append to the initramfs (ignored natively)."""
         if native_possible():
             from . import native
             return native.run(script, files, timeout)
         nonce = secrets.token_hex(8)
         vmlinuz = kernel.kernel(self.cache)
-        initrd = self._initrd(files, script)
+        initrd = self._initrd(files, script, extra)
         try:
             append = "console=ttyAMA0 quiet loglevel=1 panic=-1 duet.nonce=" + nonce
             cmd = qemu.argv(vmlinuz, initrd, self.smp, self.mem_mb, append)

@@ -21,6 +21,10 @@ _Noreturn void platform_halt(int status);
 /* Hands the boot milestones (virtual counter values) to whoever asked. */
 void platform_boot_times(uint64_t entry_count, uint64_t main_count);
 
+struct exc_frame;
+/* A chance to handle an exception the platform itself caused; 1 if handled. */
+int platform_exception(struct exc_frame *f);
+
 /* Nanoseconds since the Unix epoch at the moment of the call, or 0 if unknown. */
 uint64_t platform_walltime_ns(void);
 
