@@ -120,10 +120,11 @@ int cmd_run(int argc, char **argv)
     int status = vm_run(&vm, &hc, &stats, o.stats);
     report_phase(&rep, "guest run");
     report_guest_phases(&rep, &hc);
+    vm_close(&vm);
+    gmem_free(&mem);
+    report_phase(&rep, "teardown: close the VM, free RAM");
     report_finish(&rep);
     if (o.stats)
         report_stats(&stats, &hc);
-    vm_close(&vm);
-    gmem_free(&mem);
     return status;
 }

@@ -4,6 +4,7 @@
  * processes with it inside the lab, whose busybox date has no nanoseconds.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 #include "commands.h"
 #include "duet/hypercall.h"
+#include "run_report.h"
 
 int cmd_timeit(int argc, char **argv)
 {
@@ -27,6 +29,10 @@ int cmd_timeit(int argc, char **argv)
         return DUET_STATUS_HOST_ERROR;
     }
     if (pid == 0) {
+        char t0s[32]; /* lets `duet run --verbose` time its own exec */
+        snprintf(t0s, sizeof t0s, "%llu",
+                 (unsigned long long)t0.tv_sec * 1000000000ULL + (unsigned long long)t0.tv_nsec);
+        setenv(REPORT_T0_ENV, t0s, 1);
         execvp(argv[1], argv + 1);
         fprintf(stderr, "duet timeit: %s: %s\n", argv[1], strerror(errno));
         _exit(127);

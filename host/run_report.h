@@ -8,6 +8,9 @@
 
 enum { REPORT_MAX_PHASES = 16 };
 
+/* Set by `duet timeit` for its child: CLOCK_MONOTONIC ns at fork. */
+#define REPORT_T0_ENV "DUET_TIMEIT_FORK_NS"
+
 struct run_report {
     int enabled;
     uint64_t start_ns, last_ns;

@@ -33,8 +33,8 @@ def _boot_script(first, qemu_run):
         lines += pair
         if i < QEMU_ROUNDS:
             lines.append(qemu)
-        lines.append("./duet run --verbose apps/hello.duet.elf 2>&1 >/dev/null "
-                     "| grep 'phase' | sed 's/^/phases%d /'" % i)
+        lines.append("./duet timeit ./duet run --verbose apps/hello.duet.elf 2>&1 >/dev/null "
+                     "| sed 's/^/phases%d /'" % i)
         pair.reverse()  # interleave: neither always goes first
     return "\n".join(lines) + "\n"
 
@@ -50,6 +50,9 @@ def _parse_boot(text):
         m = re.match(r"phases\d+ duet: phase (.+?)\s+([\d.]+) ms", line)
         if m:
             phases.setdefault(m.group(1), []).append(float(m.group(2)))
+        m = re.match(r"phases\d+ timeit_ms ([\d.]+)", line)
+        if m:  # the whole process: what the phases leave out is exit and teardown
+            phases.setdefault("process wall (fork to exit)", []).append(float(m.group(1)))
         if line.startswith("kernel "):
             kernel = line.split(" ", 1)[1]
     return runs, phases, kernel
