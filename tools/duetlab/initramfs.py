@@ -8,10 +8,9 @@ import gzip
 import hashlib
 import os
 
+from . import kernel
 from .cpio import CpioWriter
 from .frames import LIB_SH
-
-BUSYBOX_CANDIDATES = ["/bin/busybox", "/usr/bin/busybox"]
 
 # /init: mount, read the nonce from the kernel command line, run the script
 # (or a shell), frame the results on the console, power off.
@@ -45,16 +44,9 @@ poweroff -f
 '''
 
 
-def _busybox():
-    for p in BUSYBOX_CANDIDATES:
-        if os.path.exists(p):
-            return p
-    raise FileNotFoundError("busybox not found (install busybox-static:arm64)")
-
-
 def base_archive(cache_dir):
     """Path of the gzip'd base archive; rebuilt when busybox or /init change."""
-    bb = open(_busybox(), "rb").read()
+    bb = open(kernel.busybox(cache_dir), "rb").read()
     key = hashlib.sha256(bb + INIT.encode()).hexdigest()[:16]
     path = os.path.join(cache_dir, "base-%s.cpio.gz" % key)
     if os.path.exists(path):

@@ -1,4 +1,4 @@
-"""Debian's arm64 kernel for the lab: downloaded once with apt, cached.
+"""Debian's arm64 kernel (and busybox) for the lab: downloaded once with apt, cached.
 
 The kernel comes from the package the metapackage linux-image-arm64:arm64
 depends on (CONFIG_KVM=y, VHE, GICv3 vGIC). Only its vmlinuz is kept.
@@ -37,12 +37,8 @@ def _kernel_package():
     return m.group(1)
 
 
-def kernel(d):
-    """Path of the cached vmlinuz in the lab cache d, downloading it first if needed."""
-    found = sorted(glob.glob(os.path.join(d, "vmlinuz-*")))
-    if found:
-        return found[-1]
-    pkg = _kernel_package()
+def _fetch_deb_file(d, pkg, pattern, what):
+    """Downloads pkg (:arm64) with apt, keeps the files matching pattern in d."""
     with tempfile.TemporaryDirectory(dir=d) as tmp:
         r = subprocess.run(["apt-get", "download", pkg + ":arm64"], cwd=tmp,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -56,10 +52,28 @@ def kernel(d):
             raise LabError("could not download %s:arm64 with apt-get:\n%s" % (pkg, r.stdout[-800:]))
         x = os.path.join(tmp, "x")
         r = _run(["dpkg-deb", "-x", debs[0], x])
-        images = glob.glob(os.path.join(x, "boot", "vmlinuz-*"))
-        if r.returncode != 0 or not images:
-            raise LabError("no vmlinuz in %s: %s" % (os.path.basename(debs[0]), r.stdout[-300:]))
-        dst = os.path.join(d, os.path.basename(images[0]))
-        shutil.copy(images[0], dst + ".part")
+        found = glob.glob(os.path.join(x, pattern))
+        if r.returncode != 0 or not found:
+            raise LabError("no %s in %s: %s" % (what, os.path.basename(debs[0]), r.stdout[-300:]))
+        dst = os.path.join(d, os.path.basename(found[0]))
+        shutil.copy(found[0], dst + ".part")
         os.replace(dst + ".part", dst)
     return dst
+
+
+def busybox(d):
+    """An arm64 static busybox for the lab's userland: cached from
+    busybox-static:arm64 without installing it (installing it would replace
+    the machine's own busybox)."""
+    path = os.path.join(d, "busybox")
+    if not os.path.exists(path):
+        _fetch_deb_file(d, "busybox-static", "bin/busybox", "busybox")
+    return path
+
+
+def kernel(d):
+    """Path of the cached vmlinuz in the lab cache d, downloading it first if needed."""
+    found = sorted(glob.glob(os.path.join(d, "vmlinuz-*")))
+    if found:
+        return found[-1]
+    return _fetch_deb_file(d, _kernel_package(), "boot/vmlinuz-*", "vmlinuz")
