@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "duet/hypercall.h"
 #include "duet/kvm_irq.h"
+#include "strict_num.h"
 
 static const char *const type_names[] = { "CPU", "SPI", "PPI" };
 
@@ -17,20 +18,6 @@ static int fail(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fputc('\n', stderr);
     return DUET_STATUS_USAGE;
-}
-
-/* Strict: 0x-prefixed hex or decimal (never octal), the whole string, <= max. */
-static int parse_num(const char *s, unsigned long long max, unsigned long long *v)
-{
-    if (!s || !isdigit((unsigned char)*s))
-        return -1;
-    int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-    if (hex && !isxdigit((unsigned char)s[2]))
-        return -1;
-    char *end;
-    errno = 0;
-    *v = strtoull(s, &end, hex ? 16 : 10);
-    return errno || *end || *v > max ? -1 : 0;
 }
 
 /* Why irq i is not a valid KVM_IRQ_LINE value, or NULL. */
@@ -52,8 +39,8 @@ static const char *invalid(struct duet_irq i)
 
 static int decode(const char *arg)
 {
-    unsigned long long v;
-    if (parse_num(arg, 0xffffffffULL, &v) < 0)
+    uint64_t v;
+    if (strict_u64(arg, 0xffffffffULL, &v) < 0)
         return fail("'%s' is not a 32-bit number", arg);
     struct duet_irq i = duet_irq_unpack((uint32_t)v);
     const char *why = invalid(i);
@@ -71,7 +58,7 @@ static int decode(const char *arg)
 static int encode(int argc, char **argv)
 {
     struct duet_irq i = { 0, 0, 0 };
-    unsigned long long v;
+    uint64_t v;
     unsigned t;
     for (t = 0; t < 3 && strcasecmp(argv[0], type_names[t]); t++)
         ;
@@ -80,14 +67,14 @@ static int encode(int argc, char **argv)
     i.type = t;
     if (t == DUET_IRQ_TYPE_CPU && (!strcasecmp(argv[1], "irq") || !strcasecmp(argv[1], "fiq")))
         i.id = !strcasecmp(argv[1], "fiq");
-    else if (parse_num(argv[1], 0xffff, &v) < 0)
+    else if (strict_u64(argv[1], 0xffff, &v) < 0)
         return fail("'%s' is not an interrupt number", argv[1]);
     else
         i.id = (unsigned)v;
     if (argc == 4) {
         if (strcmp(argv[2], "vcpu"))
             return fail("expected 'vcpu N', got '%s'", argv[2]);
-        if (parse_num(argv[3], 4095, &v) < 0)
+        if (strict_u64(argv[3], 4095, &v) < 0)
             return fail("'%s' is not a vCPU index (0..4095)", argv[3]);
         i.vcpu = (unsigned)v;
     } else if (argc != 2) {

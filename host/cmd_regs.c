@@ -8,30 +8,13 @@
 #include "duet/hypercall.h"
 #include "duet/memmap.h"
 #include "regnames.h"
+#include "strict_num.h"
 #include "vm.h"
 
 static int usage(void)
 {
     fprintf(stderr, "duet regs: usage: duet regs decode ID | encode NAME | list\n");
     return DUET_STATUS_USAGE;
-}
-
-/* Strict: 0x-prefixed hex or decimal, the whole string, no overflow.
- * (Not strtoull's base 0: "010" would silently be octal 8.) */
-static int parse_u64(const char *s, uint64_t *v)
-{
-    if (!s || !isdigit((unsigned char)*s))
-        return -1;
-    int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-    if (hex && !isxdigit((unsigned char)s[2]))
-        return -1;
-    char *end;
-    errno = 0;
-    unsigned long long x = strtoull(s, &end, hex ? 16 : 10);
-    if (errno || *end || end == s)
-        return -1;
-    *v = x;
-    return 0;
 }
 
 #if defined(__aarch64__)
@@ -104,7 +87,7 @@ int cmd_regs(int argc, char **argv)
         return usage();
     if (!strcmp(argv[1], "decode")) {
         uint64_t id;
-        if (parse_u64(argv[2], &id) < 0) {
+        if (strict_u64(argv[2], UINT64_MAX, &id) < 0) {
             fprintf(stderr, "duet regs: '%s' is not a 64-bit number\n", argv[2]);
             return DUET_STATUS_USAGE;
         }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "errmsg.h"
 #include "elf_loader.h"
 
 /* ELF structures are used in place, without byte swapping. */
@@ -43,16 +44,6 @@ static int src_read(const struct src *s, uint64_t off, void *dst, uint64_t len)
     return 0;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* Names for the machines people are most likely to hand us by mistake. */
 static const char *machine_name(unsigned m)
@@ -79,48 +70,48 @@ static int check_ehdr(const struct src *s, Elf64_Ehdr *eh, char *err, size_t err
     uint64_t have = s->size < EI_NIDENT ? s->size : EI_NIDENT;
     int rc = src_read(s, 0, id, have);
     if (rc)
-        return fail(err, errlen, "cannot read: %s", strerror(-rc));
+        return errmsg(err, errlen, "cannot read: %s", strerror(-rc));
     if (have < SELFMAG || memcmp(id, ELFMAG, SELFMAG) != 0)
-        return fail(err, errlen, "not an ELF file (bad magic)");
+        return errmsg(err, errlen, "not an ELF file (bad magic)");
     /* Ident checks come before the length check so that a 32-bit header,
      * which is shorter, is reported as 32-bit rather than as truncated. */
     if (have > EI_CLASS && id[EI_CLASS] != ELFCLASS64)
-        return fail(err, errlen, "not a 64-bit ELF (class %u); Duet guests are AArch64 ELF64",
+        return errmsg(err, errlen, "not a 64-bit ELF (class %u); Duet guests are AArch64 ELF64",
                     id[EI_CLASS]);
     if (have > EI_DATA && id[EI_DATA] != ELFDATA2LSB)
-        return fail(err, errlen, "not a little-endian ELF (data encoding %u)", id[EI_DATA]);
+        return errmsg(err, errlen, "not a little-endian ELF (data encoding %u)", id[EI_DATA]);
     if (have > EI_VERSION && id[EI_VERSION] != EV_CURRENT)
-        return fail(err, errlen, "wrong ELF version %u in e_ident (expected %u)",
+        return errmsg(err, errlen, "wrong ELF version %u in e_ident (expected %u)",
                     id[EI_VERSION], EV_CURRENT);
     if (s->size < sizeof(*eh))
-        return fail(err, errlen, "truncated ELF header (%" PRIu64 " bytes, need %zu)",
+        return errmsg(err, errlen, "truncated ELF header (%" PRIu64 " bytes, need %zu)",
                     s->size, sizeof(*eh));
     if ((rc = src_read(s, 0, eh, sizeof(*eh))))
-        return fail(err, errlen, "cannot read: %s", strerror(-rc));
+        return errmsg(err, errlen, "cannot read: %s", strerror(-rc));
     if (eh->e_version != EV_CURRENT)
-        return fail(err, errlen, "wrong ELF version %u (expected %u)", eh->e_version, EV_CURRENT);
+        return errmsg(err, errlen, "wrong ELF version %u (expected %u)", eh->e_version, EV_CURRENT);
     if (eh->e_machine != EM_AARCH64)
-        return fail(err, errlen, "built for %s (%u), not AArch64 (%u)",
+        return errmsg(err, errlen, "built for %s (%u), not AArch64 (%u)",
                     machine_name(eh->e_machine), eh->e_machine, EM_AARCH64);
     if (eh->e_type == ET_DYN)
-        return fail(err, errlen, "ET_DYN (shared object or static PIE) is unsupported; "
+        return errmsg(err, errlen, "ET_DYN (shared object or static PIE) is unsupported; "
                     "link the guest with -static -no-pie");
     if (eh->e_type != ET_EXEC)
-        return fail(err, errlen, "not an executable (e_type %u, expected ET_EXEC)", eh->e_type);
+        return errmsg(err, errlen, "not an executable (e_type %u, expected ET_EXEC)", eh->e_type);
     if (eh->e_ehsize != sizeof(Elf64_Ehdr))
-        return fail(err, errlen, "bad e_ehsize %u (expected %zu)", eh->e_ehsize, sizeof(Elf64_Ehdr));
+        return errmsg(err, errlen, "bad e_ehsize %u (expected %zu)", eh->e_ehsize, sizeof(Elf64_Ehdr));
     if (eh->e_phentsize != sizeof(Elf64_Phdr))
-        return fail(err, errlen, "bad e_phentsize %u (expected %zu)",
+        return errmsg(err, errlen, "bad e_phentsize %u (expected %zu)",
                     eh->e_phentsize, sizeof(Elf64_Phdr));
     if (eh->e_phnum == 0)
-        return fail(err, errlen, "no program headers, so no PT_LOAD segment");
+        return errmsg(err, errlen, "no program headers, so no PT_LOAD segment");
     /* PN_XNUM (extended numbering) is far above the cap and lands here too. */
     if (eh->e_phnum > ELF_MAX_PHDRS)
-        return fail(err, errlen, "too many program headers (%u, limit %d)",
+        return errmsg(err, errlen, "too many program headers (%u, limit %d)",
                     eh->e_phnum, ELF_MAX_PHDRS);
     uint64_t tab = (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr);
     if (eh->e_phoff > s->size || tab > s->size - eh->e_phoff)
-        return fail(err, errlen, "program header table (offset 0x%" PRIx64 ", %" PRIu64
+        return errmsg(err, errlen, "program header table (offset 0x%" PRIx64 ", %" PRIu64
                     " bytes) lies outside the file (%" PRIu64 " bytes)",
                     (uint64_t)eh->e_phoff, tab, s->size);
     return 0;
@@ -134,31 +125,31 @@ static int check_segment(const struct src *s, const struct guest_mem *mem, int i
     /* A segment with no file bytes (all bss) may carry any offset: linkers
      * emit one past the end of the file for it. */
     if (ph->p_filesz && (ph->p_offset > s->size || ph->p_filesz > s->size - ph->p_offset))
-        return fail(err, errlen, "segment %d: file range (offset 0x%" PRIx64 ", 0x%" PRIx64
+        return errmsg(err, errlen, "segment %d: file range (offset 0x%" PRIx64 ", 0x%" PRIx64
                     " bytes) lies outside the file (%" PRIu64 " bytes)",
                     i, (uint64_t)ph->p_offset, (uint64_t)ph->p_filesz, s->size);
     if (ph->p_paddr != v)
-        return fail(err, errlen, "segment %d: p_paddr 0x%" PRIx64 " != p_vaddr 0x%" PRIx64
+        return errmsg(err, errlen, "segment %d: p_paddr 0x%" PRIx64 " != p_vaddr 0x%" PRIx64
                     " (Duet identity-maps RAM; link without AT()/LMA tricks)",
                     i, (uint64_t)ph->p_paddr, v);
     uint64_t a = ph->p_align;
     if (a > 1 && (a & (a - 1)))
-        return fail(err, errlen, "segment %d: p_align 0x%" PRIx64 " is not a power of two", i, a);
+        return errmsg(err, errlen, "segment %d: p_align 0x%" PRIx64 " is not a power of two", i, a);
     if (a > 1 && (v & (a - 1)) != (ph->p_offset & (a - 1)))
-        return fail(err, errlen, "segment %d: bad alignment (p_vaddr 0x%" PRIx64
+        return errmsg(err, errlen, "segment %d: bad alignment (p_vaddr 0x%" PRIx64
                     " and p_offset 0x%" PRIx64 " differ modulo p_align 0x%" PRIx64 ")",
                     i, v, (uint64_t)ph->p_offset, a);
     uint64_t lo = mem->base > DUET_GUEST_LOAD_MIN ? mem->base : DUET_GUEST_LOAD_MIN;
     uint64_t hi = mem->base + mem->size;
     if (msz > UINT64_MAX - v)
-        return fail(err, errlen, "segment %d: 0x%" PRIx64 " + 0x%" PRIx64
+        return errmsg(err, errlen, "segment %d: 0x%" PRIx64 " + 0x%" PRIx64
                     " wraps around the address space", i, v, msz);
     if (v < DUET_GUEST_LOAD_MIN)
-        return fail(err, errlen, "segment %d [0x%" PRIx64 "-0x%" PRIx64 ") is below 0x%llx "
+        return errmsg(err, errlen, "segment %d [0x%" PRIx64 "-0x%" PRIx64 ") is below 0x%llx "
                     "(RAM below it is reserved for the device tree); guest RAM for the image "
                     "is [0x%" PRIx64 "-0x%" PRIx64 ")", i, v, v + msz, DUET_GUEST_LOAD_MIN, lo, hi);
     if (!gmem_contains(mem, v, msz))
-        return fail(err, errlen, "segment %d [0x%" PRIx64 "-0x%" PRIx64 ") is outside guest "
+        return errmsg(err, errlen, "segment %d [0x%" PRIx64 "-0x%" PRIx64 ") is outside guest "
                     "RAM [0x%" PRIx64 "-0x%" PRIx64 ") (try a larger --mem)", i, v, v + msz, lo, hi);
     return 0;
 }
@@ -171,21 +162,21 @@ static int load(const struct src *s, struct guest_mem *mem, struct guest_image *
     int idx[ELF_MAX_PHDRS], n = 0, rc;
 
     if (!mem->host)
-        return fail(err, errlen, "internal error: guest RAM not allocated");
+        return errmsg(err, errlen, "internal error: guest RAM not allocated");
     if (s->size == 0)
-        return fail(err, errlen, "empty file (0 bytes)");
+        return errmsg(err, errlen, "empty file (0 bytes)");
     if (check_ehdr(s, &eh, err, errlen))
         return -1;
     if ((rc = src_read(s, eh.e_phoff, ph, (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr))))
-        return fail(err, errlen, "cannot read program headers: %s", strerror(-rc));
+        return errmsg(err, errlen, "cannot read program headers: %s", strerror(-rc));
 
     for (int i = 0; i < eh.e_phnum; i++) {
         if (ph[i].p_type == PT_INTERP)
-            return fail(err, errlen, "dynamically linked (has PT_INTERP); link the guest statically");
+            return errmsg(err, errlen, "dynamically linked (has PT_INTERP); link the guest statically");
         if (ph[i].p_type != PT_LOAD)
             continue;
         if (ph[i].p_filesz > ph[i].p_memsz)
-            return fail(err, errlen, "segment %d: p_filesz 0x%" PRIx64 " > p_memsz 0x%" PRIx64,
+            return errmsg(err, errlen, "segment %d: p_filesz 0x%" PRIx64 " > p_memsz 0x%" PRIx64,
                         i, (uint64_t)ph[i].p_filesz, (uint64_t)ph[i].p_memsz);
         if (ph[i].p_memsz == 0)
             continue;
@@ -195,7 +186,7 @@ static int load(const struct src *s, struct guest_mem *mem, struct guest_image *
         for (int k = 0; k < n; k++) {
             const Elf64_Phdr *o = &ph[idx[k]];
             if (ph[i].p_vaddr < o->p_vaddr + o->p_memsz && o->p_vaddr < ph[i].p_vaddr + ph[i].p_memsz)
-                return fail(err, errlen, "segments %d [0x%" PRIx64 "-0x%" PRIx64 ") and %d [0x%"
+                return errmsg(err, errlen, "segments %d [0x%" PRIx64 "-0x%" PRIx64 ") and %d [0x%"
                             PRIx64 "-0x%" PRIx64 ") overlap", idx[k], (uint64_t)o->p_vaddr,
                             (uint64_t)(o->p_vaddr + o->p_memsz), i, (uint64_t)ph[i].p_vaddr,
                             (uint64_t)(ph[i].p_vaddr + ph[i].p_memsz));
@@ -203,7 +194,7 @@ static int load(const struct src *s, struct guest_mem *mem, struct guest_image *
         idx[n++] = i;
     }
     if (n == 0)
-        return fail(err, errlen, "no loadable (PT_LOAD) segment");
+        return errmsg(err, errlen, "no loadable (PT_LOAD) segment");
 
     /* The entry must be real code: inside the file bytes of a PF_X segment
      * (an entry in bss would execute zeroes). */
@@ -214,7 +205,7 @@ static int load(const struct src *s, struct guest_mem *mem, struct guest_image *
             entry_ok = 1;
     }
     if (!entry_ok)
-        return fail(err, errlen, "entry point 0x%" PRIx64 " is not inside an executable (PF_X) segment",
+        return errmsg(err, errlen, "entry point 0x%" PRIx64 " is not inside an executable (PF_X) segment",
                     (uint64_t)eh.e_entry);
 
     /* Everything validated: only now touch guest RAM. */
@@ -226,7 +217,7 @@ static int load(const struct src *s, struct guest_mem *mem, struct guest_image *
         const Elf64_Phdr *p = &ph[idx[k]];
         uint8_t *dst = gmem_ptr(mem, p->p_vaddr, p->p_memsz);
         if ((rc = src_read(s, p->p_offset, dst, p->p_filesz)))
-            return fail(err, errlen, "cannot read segment %d: %s", idx[k], strerror(-rc));
+            return errmsg(err, errlen, "cannot read segment %d: %s", idx[k], strerror(-rc));
         /* Fresh anonymous memory is already zero: touching the bss pages here
          * would only fault them in for nothing (a cost at every boot). */
         if (!mem->fresh)
@@ -253,15 +244,15 @@ int elf_load_file(const char *path, struct guest_mem *mem,
     struct stat st;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return fail(err, errlen, "cannot open: %s", strerror(errno));
+        return errmsg(err, errlen, "cannot open: %s", strerror(errno));
     if (fstat(fd, &st) < 0) {
         int e = errno;
         close(fd);
-        return fail(err, errlen, "cannot stat: %s", strerror(e));
+        return errmsg(err, errlen, "cannot stat: %s", strerror(e));
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return fail(err, errlen, "not a regular file");
+        return errmsg(err, errlen, "not a regular file");
     }
     struct src s = { .buf = NULL, .fd = fd, .size = (uint64_t)st.st_size };
     int rc = load(&s, mem, img, err, errlen);

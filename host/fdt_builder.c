@@ -5,6 +5,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include "duet/hypercall.h"
+#include "errmsg.h"
 #include "fdt_builder.h"
 
 #define GIC_PHANDLE      1
@@ -13,16 +14,6 @@
 
 #define TRY(x) do { int r_ = (x); if (r_ < 0) return r_; } while (0)
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* A "reg" of n (address, size) pairs, each two cells because root has
  * #address-cells = #size-cells = 2. */
@@ -163,13 +154,13 @@ static int build(void *fdt, int size, const struct fdt_params *p, const char *bo
 int fdt_build(void *buf, size_t bufsize, const struct fdt_params *p, char *err, size_t errlen)
 {
     if (!buf || !p)
-        return fail(err, errlen, "internal error: no buffer or parameters");
+        return errmsg(err, errlen, "internal error: no buffer or parameters");
     if (p->ncpus < 1 || p->ncpus > DUET_MAX_VCPUS)
-        return fail(err, errlen, "%d vCPUs requested (must be 1..%d)", p->ncpus, DUET_MAX_VCPUS);
+        return errmsg(err, errlen, "%d vCPUs requested (must be 1..%d)", p->ncpus, DUET_MAX_VCPUS);
     if (p->gic_version != 2 && p->gic_version != 3)
-        return fail(err, errlen, "GIC version %d unsupported (must be 2 or 3)", p->gic_version);
+        return errmsg(err, errlen, "GIC version %d unsupported (must be 2 or 3)", p->gic_version);
     if (p->ram_size == 0 || p->ram_size > UINT64_MAX - p->ram_base)
-        return fail(err, errlen, "bad RAM range (base 0x%" PRIx64 ", size 0x%" PRIx64 ")",
+        return errmsg(err, errlen, "bad RAM range (base 0x%" PRIx64 ", size 0x%" PRIx64 ")",
                     p->ram_base, p->ram_size);
 
     int size = (int)(bufsize < DUET_DTB_MAX ? bufsize : DUET_DTB_MAX);
@@ -180,15 +171,15 @@ int fdt_build(void *buf, size_t bufsize, const struct fdt_params *p, char *err, 
      * are padded to 4 bytes; "" already takes one such word. */
     int rc = build(buf, size, p, "");
     if (rc < 0)
-        return fail(err, errlen, "device tree does not fit in %d bytes: %s", size, fdt_strerror(rc));
+        return errmsg(err, errlen, "device tree does not fit in %d bytes: %s", size, fdt_strerror(rc));
     size_t room = (size_t)size - fdt_totalsize(buf) + 4;
     size_t limit = (room & ~(size_t)3) - 1;
     size_t len = strlen(args);
     if (len > limit)
-        return fail(err, errlen, "guest arguments too long for the device tree "
+        return errmsg(err, errlen, "guest arguments too long for the device tree "
                     "(%zu bytes, limit %zu)", len, limit);
     rc = build(buf, size, p, args);
     if (rc < 0)
-        return fail(err, errlen, "cannot build the device tree: %s", fdt_strerror(rc));
+        return errmsg(err, errlen, "cannot build the device tree: %s", fdt_strerror(rc));
     return 0;
 }
