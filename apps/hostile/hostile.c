@@ -34,7 +34,7 @@ static int ptr_outside(void) { console(0x1000, 16); return 0; }
 static int ptr_null_struct(void) { store64(DUET_HC_ADDR(DUET_HC_CONSOLE_WRITE), 0); return 0; }
 static int len_wraps(void) { console(DUET_RAM_BASE + 0x200000, ~0ULL - 0xff); return 0; }
 static int len_crosses_end(void) { console(guest_ram_end - 16, 4096); return 0; }
-static int unknown_nr(void) { store64(DUET_HC_ADDR(17), (uint64_t)(uintptr_t)&cw); return 0; }
+static int unknown_nr(void) { store64(DUET_HC_ADDR(30), (uint64_t)(uintptr_t)&cw); return 0; } /* unassigned */
 static int nr_past_window(void) { store64(DUET_HC_BASE + DUET_HC_SIZE - 8, 0); return 0; }
 
 static int byte_store(void)

@@ -83,7 +83,7 @@ HOSTILE = [
     ("ptr-null-struct", 112, "outside guest RAM"),
     ("len-wraps", 112, "outside guest RAM"),
     ("len-crosses-end", 112, "outside guest RAM"),
-    ("unknown-nr", 112, "unknown hypercall 17"),
+    ("unknown-nr", 112, "unknown hypercall 30"),
     ("nr-past-window", 112, "unknown hypercall 511"),
     ("byte-store", 112, "wrote 1 bytes"),
     ("word-store", 112, "wrote 4 bytes"),
