@@ -77,43 +77,43 @@ static int check_ehdr(const struct src *s, Elf64_Ehdr *eh, char *err, size_t err
      * which is shorter, is reported as 32-bit rather than as truncated. */
     if (have > EI_CLASS && id[EI_CLASS] != ELFCLASS64)
         return errmsg(err, errlen, "not a 64-bit ELF (class %u); Duet guests are AArch64 ELF64",
-                    id[EI_CLASS]);
+                      id[EI_CLASS]);
     if (have > EI_DATA && id[EI_DATA] != ELFDATA2LSB)
         return errmsg(err, errlen, "not a little-endian ELF (data encoding %u)", id[EI_DATA]);
     if (have > EI_VERSION && id[EI_VERSION] != EV_CURRENT)
         return errmsg(err, errlen, "wrong ELF version %u in e_ident (expected %u)",
-                    id[EI_VERSION], EV_CURRENT);
+                      id[EI_VERSION], EV_CURRENT);
     if (s->size < sizeof(*eh))
         return errmsg(err, errlen, "truncated ELF header (%" PRIu64 " bytes, need %zu)",
-                    s->size, sizeof(*eh));
+                      s->size, sizeof(*eh));
     if ((rc = src_read(s, 0, eh, sizeof(*eh))))
         return errmsg(err, errlen, "cannot read: %s", strerror(-rc));
     if (eh->e_version != EV_CURRENT)
         return errmsg(err, errlen, "wrong ELF version %u (expected %u)", eh->e_version, EV_CURRENT);
     if (eh->e_machine != EM_AARCH64)
         return errmsg(err, errlen, "built for %s (%u), not AArch64 (%u)",
-                    machine_name(eh->e_machine), eh->e_machine, EM_AARCH64);
+                      machine_name(eh->e_machine), eh->e_machine, EM_AARCH64);
     if (eh->e_type == ET_DYN)
         return errmsg(err, errlen, "ET_DYN (shared object or static PIE) is unsupported; "
-                    "link the guest with -static -no-pie");
+                      "link the guest with -static -no-pie");
     if (eh->e_type != ET_EXEC)
         return errmsg(err, errlen, "not an executable (e_type %u, expected ET_EXEC)", eh->e_type);
     if (eh->e_ehsize != sizeof(Elf64_Ehdr))
         return errmsg(err, errlen, "bad e_ehsize %u (expected %zu)", eh->e_ehsize, sizeof(Elf64_Ehdr));
     if (eh->e_phentsize != sizeof(Elf64_Phdr))
         return errmsg(err, errlen, "bad e_phentsize %u (expected %zu)",
-                    eh->e_phentsize, sizeof(Elf64_Phdr));
+                      eh->e_phentsize, sizeof(Elf64_Phdr));
     if (eh->e_phnum == 0)
         return errmsg(err, errlen, "no program headers, so no PT_LOAD segment");
     /* PN_XNUM (extended numbering) is far above the cap and lands here too. */
     if (eh->e_phnum > ELF_MAX_PHDRS)
         return errmsg(err, errlen, "too many program headers (%u, limit %d)",
-                    eh->e_phnum, ELF_MAX_PHDRS);
+                      eh->e_phnum, ELF_MAX_PHDRS);
     uint64_t tab = (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr);
     if (eh->e_phoff > s->size || tab > s->size - eh->e_phoff)
         return errmsg(err, errlen, "program header table (offset 0x%" PRIx64 ", %" PRIu64
-                    " bytes) lies outside the file (%" PRIu64 " bytes)",
-                    (uint64_t)eh->e_phoff, tab, s->size);
+                      " bytes) lies outside the file (%" PRIu64 " bytes)",
+                      (uint64_t)eh->e_phoff, tab, s->size);
     return 0;
 }
 
@@ -126,24 +126,24 @@ static int check_segment(const struct src *s, const struct guest_mem *mem, int i
      * emit one past the end of the file for it. */
     if (ph->p_filesz && (ph->p_offset > s->size || ph->p_filesz > s->size - ph->p_offset))
         return errmsg(err, errlen, "segment %d: file range (offset 0x%" PRIx64 ", 0x%" PRIx64
-                    " bytes) lies outside the file (%" PRIu64 " bytes)",
-                    i, (uint64_t)ph->p_offset, (uint64_t)ph->p_filesz, s->size);
+                      " bytes) lies outside the file (%" PRIu64 " bytes)",
+                      i, (uint64_t)ph->p_offset, (uint64_t)ph->p_filesz, s->size);
     if (ph->p_paddr != v)
         return errmsg(err, errlen, "segment %d: p_paddr 0x%" PRIx64 " != p_vaddr 0x%" PRIx64
-                    " (Duet identity-maps RAM; link without AT()/LMA tricks)",
-                    i, (uint64_t)ph->p_paddr, v);
+                      " (Duet identity-maps RAM; link without AT()/LMA tricks)",
+                      i, (uint64_t)ph->p_paddr, v);
     uint64_t a = ph->p_align;
     if (a > 1 && (a & (a - 1)))
         return errmsg(err, errlen, "segment %d: p_align 0x%" PRIx64 " is not a power of two", i, a);
     if (a > 1 && (v & (a - 1)) != (ph->p_offset & (a - 1)))
         return errmsg(err, errlen, "segment %d: bad alignment (p_vaddr 0x%" PRIx64
-                    " and p_offset 0x%" PRIx64 " differ modulo p_align 0x%" PRIx64 ")",
-                    i, v, (uint64_t)ph->p_offset, a);
+                      " and p_offset 0x%" PRIx64 " differ modulo p_align 0x%" PRIx64 ")",
+                      i, v, (uint64_t)ph->p_offset, a);
     uint64_t lo = mem->base > DUET_GUEST_LOAD_MIN ? mem->base : DUET_GUEST_LOAD_MIN;
     uint64_t hi = mem->base + mem->size;
     if (msz > UINT64_MAX - v)
         return errmsg(err, errlen, "segment %d: 0x%" PRIx64 " + 0x%" PRIx64
-                    " wraps around the address space", i, v, msz);
+                      " wraps around the address space", i, v, msz);
     if (v < DUET_GUEST_LOAD_MIN)
         return errmsg(err, errlen, "segment %d [0x%" PRIx64 "-0x%" PRIx64 ") is below 0x%llx "
                     "(RAM below it is reserved for the device tree); guest RAM for the image "
@@ -177,7 +177,7 @@ static int load(const struct src *s, struct guest_mem *mem, struct guest_image *
             continue;
         if (ph[i].p_filesz > ph[i].p_memsz)
             return errmsg(err, errlen, "segment %d: p_filesz 0x%" PRIx64 " > p_memsz 0x%" PRIx64,
-                        i, (uint64_t)ph[i].p_filesz, (uint64_t)ph[i].p_memsz);
+                          i, (uint64_t)ph[i].p_filesz, (uint64_t)ph[i].p_memsz);
         if (ph[i].p_memsz == 0)
             continue;
         if (check_segment(s, mem, i, &ph[i], err, errlen))
@@ -206,7 +206,7 @@ static int load(const struct src *s, struct guest_mem *mem, struct guest_image *
     }
     if (!entry_ok)
         return errmsg(err, errlen, "entry point 0x%" PRIx64 " is not inside an executable (PF_X) segment",
-                    (uint64_t)eh.e_entry);
+                      (uint64_t)eh.e_entry);
 
     /* Everything validated: only now touch guest RAM. */
     img->entry = eh.e_entry;

@@ -161,7 +161,7 @@ int fdt_build(void *buf, size_t bufsize, const struct fdt_params *p, char *err, 
         return errmsg(err, errlen, "GIC version %d unsupported (must be 2 or 3)", p->gic_version);
     if (p->ram_size == 0 || p->ram_size > UINT64_MAX - p->ram_base)
         return errmsg(err, errlen, "bad RAM range (base 0x%" PRIx64 ", size 0x%" PRIx64 ")",
-                    p->ram_base, p->ram_size);
+                      p->ram_base, p->ram_size);
 
     int size = (int)(bufsize < DUET_DTB_MAX ? bufsize : DUET_DTB_MAX);
     const char *args = p->bootargs ? p->bootargs : "";
@@ -177,7 +177,7 @@ int fdt_build(void *buf, size_t bufsize, const struct fdt_params *p, char *err, 
     size_t len = strlen(args);
     if (len > limit)
         return errmsg(err, errlen, "guest arguments too long for the device tree "
-                    "(%zu bytes, limit %zu)", len, limit);
+                      "(%zu bytes, limit %zu)", len, limit);
     rc = build(buf, size, p, args);
     if (rc < 0)
         return errmsg(err, errlen, "cannot build the device tree: %s", fdt_strerror(rc));
