@@ -9,6 +9,7 @@
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
+#include "block_dev.h"
 #include "bootargs.h"
 #include "commands.h"
 #include "duet/memmap.h"
@@ -27,6 +28,8 @@ static int host_error(struct vm *vm)
     return DUET_STATUS_HOST_ERROR;
 }
 
+static struct block_dev blocks[BLOCK_MAX_DEVICES];
+
 static int write_device_tree(struct guest_mem *mem, struct vm *vm, const struct run_options *o)
 {
     static char bootargs[DUET_DTB_MAX];
@@ -42,6 +45,8 @@ static int write_device_tree(struct guest_mem *mem, struct vm *vm, const struct 
         .gic_version = vm->gic_version,
         .bootargs = bootargs,
         .boot_times = o->verbose && !o->quiet,
+        .blocks = blocks,
+        .nblocks = o->nblocks,
     };
     /* The guest seeds its stack-protector canary from this. */
     if (getrandom(p.rng_seed, sizeof p.rng_seed, 0) != (ssize_t)sizeof p.rng_seed)
@@ -82,6 +87,11 @@ int cmd_run(int argc, char **argv)
         return DUET_STATUS_BAD_IMAGE;
     }
     report_phase(&rep, "ELF load");
+    for (unsigned i = 0; i < o.nblocks; i++)
+        if (block_open(&blocks[i], &o.blocks[i], err, sizeof err) < 0) {
+            fprintf(stderr, "duet: %s\n", err);
+            return DUET_STATUS_USAGE;
+        }
 
     struct vm vm;
     if (vm_open(&vm, &mem) < 0)
@@ -103,6 +113,8 @@ int cmd_run(int argc, char **argv)
     struct hc_ctx hc = {
         .mem = &mem,
         .vm_fd = vm.vm_fd,
+        .blocks = blocks,
+        .nblocks = o.nblocks,
         .console_fd = STDOUT_FILENO,
         .console_left = o.console_limit ? o.console_limit : UINT64_MAX,
     };

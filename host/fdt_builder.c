@@ -95,6 +95,30 @@ static int add_gic_and_timer(void *fdt, const struct fdt_params *p)
     return fdt_end_node(fdt);
 }
 
+/* One node per block device under the Duet node; reg = the hypercall index. */
+static int add_blocks(void *fdt, const struct fdt_params *p)
+{
+    if (!p->nblocks)
+        return 0;
+    TRY(fdt_property_u32(fdt, "#address-cells", 1));
+    TRY(fdt_property_u32(fdt, "#size-cells", 0));
+    for (unsigned i = 0; i < p->nblocks; i++) {
+        const struct block_dev *b = &p->blocks[i];
+        char name[24];
+        snprintf(name, sizeof name, "block@%x", i);
+        TRY(fdt_begin_node(fdt, name));
+        TRY(fdt_property_string(fdt, "compatible", "duet,block"));
+        TRY(fdt_property_u32(fdt, "reg", i));
+        TRY(fdt_property_string(fdt, "duet,name", b->spec.name));
+        TRY(fdt_property_u32(fdt, "duet,sector-size", b->spec.sector_size));
+        TRY(fdt_property_u64(fdt, "duet,sectors", b->sectors));
+        if (b->spec.read_only)
+            TRY(fdt_property(fdt, "read-only", NULL, 0));
+        TRY(fdt_end_node(fdt));
+    }
+    return 0;
+}
+
 static int build(void *fdt, int size, const struct fdt_params *p, const char *bootargs)
 {
     char name[32], duet_path[40];
@@ -145,6 +169,7 @@ static int build(void *fdt, int size, const struct fdt_params *p, const char *bo
     TRY(fdt_property_string(fdt, "compatible", DUET_FDT_COMPAT));
     TRY(prop_reg(fdt, hc, 1));
     TRY(fdt_property_u32(fdt, "duet,abi-version", DUET_ABI_VERSION));
+    TRY(add_blocks(fdt, p));
     TRY(fdt_end_node(fdt));
 
     TRY(fdt_end_node(fdt));

@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "block_dev.h"
 
 #define FDT_RNG_SEED_BYTES 32
 
@@ -34,6 +35,8 @@ struct fdt_params {
     const char *bootargs;      /* joined guest args (bootargs_join); NULL = "" */
     uint8_t     rng_seed[FDT_RNG_SEED_BYTES]; /* /chosen/rng-seed, e.g. getrandom() */
     int         boot_times;    /* ask the guest for DUET_HC_BOOT_TIMES (--verbose) */
+    const struct block_dev *blocks; /* /duet@.../block@N nodes, by index */
+    unsigned    nblocks;
 };
 
 /*

@@ -13,6 +13,8 @@
 #include "duet/hypercall.h"
 #include "guest_mem.h"
 
+struct block_dev;
+
 enum hc_result {
     HC_CONTINUE,  /* resume the guest */
     HC_HALT,      /* the guest asked to stop; ctx->status holds its status */
@@ -22,6 +24,8 @@ enum hc_result {
 struct hc_ctx {
     struct guest_mem *mem;
     int vm_fd;               /* for KVM_IRQ_LINE; -1 when there is no VM (tests) */
+    struct block_dev *blocks; /* attached block devices, by index */
+    unsigned nblocks;
     int console_fd;          /* where the guest's console goes */
     uint64_t console_left;   /* bytes the guest may still print (UINT64_MAX: no bound) */
     int console_full_reported;

@@ -6,6 +6,7 @@
 #include "duet/hypercall.h"
 #include "duet/memmap.h"
 #include "duet_config.h"
+#include "errmsg.h"
 #include "run_options.h"
 
 #define DEFAULT_CONSOLE_LIMIT (16ULL << 20)
@@ -25,6 +26,9 @@ const char run_usage[] =
     "  --stats      print exits by reason and host time per reason at the end\n"
     "  --console-limit=SIZE  stop printing the guest's console output after\n"
     "               SIZE bytes (default 16M; 0: no bound); the guest is told\n"
+    "  --block:NAME=PATH[,ro][,sector=4096]\n"
+    "               attach the raw file PATH as block device NAME (a-z 0-9 _);\n"
+    "               its size must be a multiple of the sector size (default 512)\n"
     "  --no-sandbox do not enter the seccomp sandbox before the guest runs\n"
     "               (debugging only: a sandbox kill names the system call)\n"
     "  --help       this text\n"
@@ -32,7 +36,7 @@ const char run_usage[] =
     "exit status:\n"
     "  0..111  the guest's own status (from exit() or return from main)\n"
     "  1       also: the image was refused (bad ELF), reported before KVM is used\n"
-    "  2       bad command line\n"
+    "  2       bad command line (also: a block device file that cannot be used)\n"
     "  112     the guest crashed: exception, broken hypercall, stray MMIO access\n"
     "  113     the host failed: no /dev/kvm, KVM refused a request, out of memory\n";
 
@@ -92,6 +96,16 @@ int run_options_parse(struct run_options *o, int argc, char **argv, char *err, s
                 return fail(err, errlen, "--mem: %s is outside 2M..16G", v);
             if (o->mem_size & 0xfff)
                 return fail(err, errlen, "--mem: %s is not a multiple of 4K", v);
+        } else if (!strncmp(a, "--block:", 8)) {
+            if (o->nblocks == BLOCK_MAX_DEVICES)
+                return errmsg(err, errlen, "at most %d block devices", BLOCK_MAX_DEVICES);
+            struct block_spec *b = &o->blocks[o->nblocks];
+            if (block_spec_parse(b, a + 8, err, errlen) < 0)
+                return -1;
+            for (unsigned k = 0; k < o->nblocks; k++)
+                if (!strcmp(o->blocks[k].name, b->name))
+                    return fail(err, errlen, "block device '%s' given twice", b->name);
+            o->nblocks++;
         } else if (!strncmp(a, "--console-limit=", 16)) {
             if (parse_size(a + 16, &o->console_limit))
                 return fail(err, errlen, "--console-limit: '%s' is not a size (0: no bound)", a + 16);

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "block_dev.h"
 
 struct run_options {
     uint64_t mem_size;       /* bytes of guest RAM */
@@ -13,6 +14,8 @@ struct run_options {
     int stats;               /* exit statistics at the end */
     int no_sandbox;          /* skip seccomp: for debugging only */
     int help;                /* --help was given */
+    struct block_spec blocks[BLOCK_MAX_DEVICES]; /* --block:NAME=PATH..., in order */
+    unsigned nblocks;
     const char *image;       /* GUEST.elf */
     int guest_argc;          /* arguments after `--` (or after the image) */
     char **guest_argv;

@@ -42,6 +42,8 @@ class HostCase:
 
 GUEST_CASES = [
     GuestCase("hello", "hello", [], 0, ["Hello from Duet"]),
+    GuestCase("block: no device attached", "blocktest", [], 3, ["no block device disk0"],
+              platforms=("duet",)),
     GuestCase("hello with args", "hello", ["one", "two words", "it's", ""], 0,
               ["Hello from Duet", "argv[1] = one", "argv[2] = two words",
                "argv[3] = it's", "argv[4] = "]),
@@ -115,6 +117,23 @@ class ShellCase:
 
 
 SHELL_CASES = [
+    ShellCase("block: write, flush, read back, every error case",
+              "dd if=/dev/zero of=/tmp/b1.img bs=512 count=64 2>/dev/null && "
+              "./duet run --block:disk0=/tmp/b1.img apps/blocktest.duet.elf",
+              0, ["read them back", "PASS", "sector that wraps", "PASS", "no such device"]),
+    ShellCase("block: data flushed before a guest crash is on disk",
+              "dd if=/dev/zero of=/tmp/b2.img bs=512 count=64 2>/dev/null; "
+              "./duet run --block:disk0=/tmp/b2.img apps/blocktest.duet.elf -- crash-after-flush "
+              ">/dev/null 2>&1; st=$?; od -A n -c -N 5 -j 3584 /tmp/b2.img | tr -d ' '; "
+              "[ $st = 112 ]", 0, ["DUET\\a"]),
+    ShellCase("block: read-only device refuses writes",
+              "dd if=/dev/zero of=/tmp/b3.img bs=512 count=64 2>/dev/null && "
+              "./duet run --block:disk0=/tmp/b3.img,ro apps/blocktest.duet.elf -- ro",
+              0, ["read-only", "ro: write refused", "PASS"]),
+    ShellCase("block: 4096-byte sectors",
+              "dd if=/dev/zero of=/tmp/b4.img bs=4096 count=32 2>/dev/null && "
+              "./duet run --block:disk0=/tmp/b4.img,sector=4096 apps/blocktest.duet.elf",
+              0, ["32 sectors of 4096 bytes", "read them back", "PASS"]),
     # The host's memory stays flat while a guest hammers it with hypercalls:
     # VmRSS sampled during a long storm, growth after warm-up must stay under 64 KiB.
     ShellCase("host memory constant over a long hypercall storm",
@@ -155,6 +174,15 @@ HOST_CASES = [
              in_lab=True, native=False),
     HostCase("floor boots a bare VM to its first exit", ["floor"], 0, ["floor_ms "],
              in_lab=True, native=False),
+    HostCase("block file not a sector multiple", ["run", "--block:disk0={images}/disk-300.img",
+             "{images}/../../apps/hello.duet.elf"], 2, expect_err=["300 bytes", "not a multiple"]),
+    HostCase("block file missing", ["run", "--block:disk0={images}/none.img",
+                                     "{images}/../../apps/hello.duet.elf"], 2,
+             expect_err=["disk0", "none.img"]),
+    HostCase("block option malformed", ["run", "--block:Disk=x", "x.elf"], 2,
+             expect_err=["a-z 0-9 _"]),
+    HostCase("block given twice", ["run", "--block:d=a", "--block:d=b", "x.elf"], 2,
+             expect_err=["twice"]),
     HostCase("missing image", ["run", "{images}/does-not-exist.elf"], 1,
              expect_err=["does-not-exist.elf", "No such file"], in_lab=True),
 ]

@@ -32,6 +32,10 @@ enum duet_hc_nr {
     DUET_HC_CONSOLE_WRITE = 1,
     DUET_HC_WALLTIME      = 2,
     DUET_HC_HALT          = 3,
+    DUET_HC_BLOCK_INFO    = 4,
+    DUET_HC_BLOCK_READ    = 5,
+    DUET_HC_BLOCK_WRITE   = 6,
+    DUET_HC_BLOCK_FLUSH   = 7,
     /* 16..31: diagnostics and benchmarks */
     DUET_HC_IRQ_PULSE     = 16, /* the host pulses an SPI via KVM_IRQ_LINE */
     DUET_HC_BOOT_TIMES    = 17, /* the guest's boot milestones, for duet run --verbose */
@@ -51,6 +55,8 @@ enum duet_hc_nr {
 #define DUET_EFAULT   (-14)
 #define DUET_EIO      (-5)
 #define DUET_ENOSPC   (-28)  /* e.g. the host's console output bound is reached */
+#define DUET_EROFS    (-30)  /* write to a read-only device */
+#define DUET_ENODEV   (-19)  /* no device with that index */
 
 /* DUET_HC_CONSOLE_WRITE: write bytes to the host's console. */
 struct duet_hc_console_write {
@@ -67,6 +73,34 @@ struct duet_hc_walltime {
 /* DUET_HC_HALT: stop the guest; `status` becomes duet's exit status. */
 struct duet_hc_halt {
     int64_t status;    /* IN: exit status 0..255 */
+};
+
+/*
+ * Block devices, addressed by index: the order of the host's --block options,
+ * which is the order of the /duet@.../block@N nodes in the device tree.
+ * Transfers are whole sectors: len a multiple of the sector size, inside the
+ * device. Errors come back in `ret`; a buffer outside guest RAM stops the guest.
+ */
+struct duet_hc_block_info {
+    uint32_t index;        /* IN */
+    uint32_t sector_size;  /* OUT: 512 or 4096 */
+    uint64_t sectors;      /* OUT */
+    uint32_t read_only;    /* OUT: 1 if writes fail with DUET_EROFS */
+    int32_t  ret;          /* OUT: 0 or DUET_E* */
+};
+
+struct duet_hc_block_io {  /* DUET_HC_BLOCK_READ and DUET_HC_BLOCK_WRITE */
+    uint32_t   index;      /* IN */
+    uint32_t   pad;
+    uint64_t   sector;     /* IN: first sector */
+    duet_gpa_t data;       /* IN: guest buffer */
+    uint64_t   len;        /* IN: bytes, a multiple of the sector size */
+    int64_t    ret;        /* OUT: bytes transferred, or DUET_E* */
+};
+
+struct duet_hc_block_flush {
+    uint32_t index;        /* IN */
+    int32_t  ret;          /* OUT: 0 once the data is on stable storage (fdatasync) */
 };
 
 /* DUET_HC_IRQ_PULSE: raise and lower SPI `intid` (edge: the vGIC latches it). */
