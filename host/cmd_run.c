@@ -16,6 +16,7 @@
 #include "duet_config.h"
 #include "elf_loader.h"
 #include "fdt_builder.h"
+#include "manifest.h"
 #include "run_options.h"
 #include "run_report.h"
 #include "sandbox.h"
@@ -85,6 +86,15 @@ int cmd_run(int argc, char **argv)
     if (elf_load_file(o.image, &mem, &img, err, sizeof err) < 0) {
         fprintf(stderr, "duet: %s: %s\n", o.image, err);
         return DUET_STATUS_BAD_IMAGE;
+    }
+    struct manifest man;
+    if (manifest_read_file(o.image, &man, err, sizeof err) < 0) {
+        fprintf(stderr, "duet: %s: %s\n", o.image, err);
+        return DUET_STATUS_BAD_IMAGE;
+    }
+    if (manifest_check(&man, o.blocks, o.nblocks, err, sizeof err) < 0) {
+        fprintf(stderr, "duet: %s: %s\n", o.image, err);
+        return DUET_STATUS_USAGE;
     }
     report_phase(&rep, "ELF load");
     for (unsigned i = 0; i < o.nblocks; i++)

@@ -12,6 +12,7 @@ static const char usage[] =
     "  regs decode ID | encode NAME | list  KVM ONE_REG register ids\n"
     "  irq decode VALUE | encode TYPE N [vcpu V]\n"
     "                                       KVM_IRQ_LINE irq field values\n"
+    "  info IMAGE                           the image's ABI version and declared devices\n"
     "  floor [--repeat N]                   time a bare KVM boot to its first exit\n"
     "  timeit CMD [ARGS...]                 wall time of one run of CMD (benchmarks)\n"
     "  --version                            the hypercall ABI version\n"
@@ -31,6 +32,8 @@ int main(int argc, char **argv)
         return cmd_regs(argc - 1, argv + 1);
     if (!strcmp(cmd, "irq"))
         return cmd_irq(argc - 1, argv + 1);
+    if (!strcmp(cmd, "info"))
+        return cmd_info(argc - 1, argv + 1);
     if (!strcmp(cmd, "floor"))
         return cmd_floor(argc - 1, argv + 1);
     if (!strcmp(cmd, "timeit"))

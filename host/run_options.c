@@ -36,7 +36,8 @@ const char run_usage[] =
     "exit status:\n"
     "  0..111  the guest's own status (from exit() or return from main)\n"
     "  1       also: the image was refused (bad ELF), reported before KVM is used\n"
-    "  2       bad command line (also: a block device file that cannot be used)\n"
+    "  2       bad command line (also: a block device file that cannot be used, or\n"
+    "          devices that do not match the image's manifest: duet info IMAGE)\n"
     "  112     the guest crashed: exception, broken hypercall, stray MMIO access\n"
     "  113     the host failed: no /dev/kvm, KVM refused a request, out of memory\n";
 

@@ -87,6 +87,7 @@ def make(good_path, out_dir):
     mutate("no-load.elf", noload)
 
     out["disk-300.img"] = bytes(300)  # a block device file that is no whole sectors
+    out["disk-512.img"] = bytes(512)
     for name, data in out.items():
         with open(os.path.join(out_dir, name), "wb") as f:
             f.write(data)

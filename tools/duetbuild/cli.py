@@ -7,6 +7,7 @@ import sys
 from . import setup, ui
 from .config import Config
 from .make import BuildError, run_steps
+from .manifest import ManifestError
 from .targets import PLATFORMS, Targets, app_name
 
 
@@ -111,6 +112,9 @@ def dispatch(root, args):
             return bench.main(proj)
     except BuildError as e:
         ui.error("build failed: " + str(e))
+        return 1
+    except ManifestError as e:
+        ui.error(str(e))
         return 1
     raise SystemExit("build.py: unknown command " + args.command)
 

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 
 from .make import Step
+from . import manifest
 from . import setup
 
 WARN = ["-Wall", "-Wextra", "-Werror"]
@@ -164,7 +165,9 @@ class Targets:
         app_srcs = sorted(glob.glob(os.path.join(app_dir, "*.c")) + glob.glob(os.path.join(app_dir, "*.S")))
         if not app_srcs:
             raise SystemExit("build.py: app folder %s has no C sources" % app_dir)
-        app_objs = self._objs(self.cross, cflags, app_srcs,
+        manifest_c = manifest.write_source(
+            app_dir, os.path.join(self.b, "gen", "apps", name, "manifest.c"))
+        app_objs = self._objs(self.cross, cflags, app_srcs + [manifest_c],
                               os.path.join(self.b, "obj", "apps", name, platform))
         objs = os_objs + app_objs
         out = os.path.join(self.b, "apps", "%s.%s.elf" % (name, platform))

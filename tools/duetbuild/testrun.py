@@ -204,7 +204,7 @@ def external_app(proj, res, pattern):
 
 def main(proj, unit_only=False, pattern=None):
     res = Results()
-    apps = sorted({c.app for c in cases.GUEST_CASES})
+    apps = sorted({c.app for c in cases.GUEST_CASES} | {"blocktest", "hostile"})
     images = proj.build(apps, ["duet"], unit=True)
     proj.build(apps, ["qemu-virt"], host=False, native=False)
     unit_tests(proj, res, pattern)

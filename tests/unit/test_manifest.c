@@ -1,0 +1,105 @@
+/* The manifest reader and the declared-vs-attached check, on images made here. */
+#include <elf.h>
+#include "block_dev.h"
+#include "check.h"
+#include "duet/hypercall.h"
+#include "manifest.h"
+
+static uint8_t img[4096];
+static const char names[] = "\0.shstrtab\0" DUET_MANIFEST_SECTION;
+
+/* An ELF64 with three sections: null, .shstrtab and the manifest. */
+static size_t make(unsigned count, const struct duet_manifest_entry *e)
+{
+    memset(img, 0, sizeof img);
+    Elf64_Ehdr *eh = (Elf64_Ehdr *)img;
+    memcpy(eh->e_ident, ELFMAG, SELFMAG);
+    eh->e_ident[EI_CLASS] = ELFCLASS64;
+    eh->e_shoff = 1024;
+    eh->e_shentsize = sizeof(Elf64_Shdr);
+    eh->e_shnum = 3;
+    eh->e_shstrndx = 1;
+    memcpy(img + 256, names, sizeof names);
+    struct duet_manifest_header h = { DUET_MANIFEST_MAGIC, DUET_ABI_VERSION, count, 0 };
+    memcpy(img + 512, &h, sizeof h);
+    memcpy(img + 512 + sizeof h, e, count * sizeof *e);
+    Elf64_Shdr *sh = (Elf64_Shdr *)(img + 1024);
+    sh[1] = (Elf64_Shdr){ .sh_name = 1, .sh_type = SHT_STRTAB, .sh_offset = 256, .sh_size = sizeof names };
+    sh[2] = (Elf64_Shdr){ .sh_name = 11, .sh_type = SHT_PROGBITS, .sh_offset = 512,
+                          .sh_size = sizeof h + count * sizeof *e };
+    return 1024 + 3 * sizeof(Elf64_Shdr);
+}
+
+static const struct duet_manifest_entry two[] = {
+    { DUET_DEVICE_BLOCK, "disk0" }, { DUET_DEVICE_BLOCK, "logs" },
+};
+
+static void test_reads_entries(void)
+{
+    struct manifest m;
+    char err[256];
+    size_t len = make(2, two);
+    CHECK(manifest_read_buffer(img, len, &m, err, sizeof err) == 0);
+    CHECK(m.present && m.count == 2 && m.abi_version == DUET_ABI_VERSION);
+    CHECK_STR(m.entries[1].name, "logs");
+    CHECK_STR(manifest_type_name(m.entries[0].type), "block");
+}
+
+static void test_no_section_is_empty(void)
+{
+    struct manifest m;
+    char err[256];
+    size_t len = make(0, two);
+    ((Elf64_Ehdr *)img)->e_shnum = 2; /* drop the manifest section */
+    CHECK(manifest_read_buffer(img, len, &m, err, sizeof err) == 0 && !m.present && !m.count);
+}
+
+static void test_hostile_images(void)
+{
+    struct manifest m;
+    char err[256];
+    size_t len = make(2, two);
+    for (size_t cut = 0; cut < len; cut += 7) /* every truncation: an error or no manifest */
+        if (manifest_read_buffer(img, cut, &m, err, sizeof err) == 0)
+            CHECK(!m.present || m.count <= 2);
+    make(2, two);
+    ((struct duet_manifest_header *)(img + 512))->count = 1000;
+    CHECK(manifest_read_buffer(img, len, &m, err, sizeof err) == -1 && strstr(err, "claims"));
+    make(2, two);
+    ((struct duet_manifest_header *)(img + 512))->magic = 0;
+    CHECK(manifest_read_buffer(img, len, &m, err, sizeof err) == -1 && strstr(err, "magic"));
+    make(2, two);
+    memset(img + 512 + sizeof(struct duet_manifest_header) + 4, 'x', 16); /* no NUL */
+    CHECK(manifest_read_buffer(img, len, &m, err, sizeof err) == -1 && strstr(err, "name"));
+    make(2, two);
+    ((Elf64_Shdr *)(img + 1024))[2].sh_offset = ~0ULL - 4;
+    CHECK(manifest_read_buffer(img, len, &m, err, sizeof err) == -1);
+    make(2, two);
+    ((Elf64_Ehdr *)img)->e_shoff = ~0ULL - 100;
+    CHECK(manifest_read_buffer(img, len, &m, err, sizeof err) == -1);
+}
+
+static void test_check_declared_vs_attached(void)
+{
+    struct manifest m;
+    char err[256];
+    size_t len = make(2, two);
+    CHECK(manifest_read_buffer(img, len, &m, err, sizeof err) == 0);
+    struct block_spec b[3] = { { .name = "logs" }, { .name = "disk0" }, { .name = "extra" } };
+    CHECK(manifest_check(&m, b, 2, err, sizeof err) == 0);
+    CHECK(manifest_check(&m, b, 1, err, sizeof err) == -1 && strstr(err, "'disk0'"));
+    CHECK(manifest_check(&m, b, 3, err, sizeof err) == -1 && strstr(err, "'extra'"));
+    struct duet_manifest_entry net = { DUET_DEVICE_NET, "net0" };
+    len = make(1, &net);
+    CHECK(manifest_read_buffer(img, len, &m, err, sizeof err) == 0);
+    CHECK(manifest_check(&m, b, 0, err, sizeof err) == -1 && strstr(err, "network"));
+}
+
+int main(void)
+{
+    RUN_TEST(test_reads_entries);
+    RUN_TEST(test_no_section_is_empty);
+    RUN_TEST(test_hostile_images);
+    RUN_TEST(test_check_declared_vs_attached);
+    return CHECK_EXIT();
+}
