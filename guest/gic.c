@@ -8,6 +8,7 @@
 #include "duet/exceptions.h"
 #include "duet/irq.h"
 #include "duet/kvm_regs.h"
+#include "duet/mmio.h"
 
 #define GICD_CTLR        0x0000
 #define GICD_IGROUPR     0x0080
@@ -34,30 +35,6 @@ static int version;
 static uintptr_t gicd, gicr, gicc;
 static struct { irq_handler_fn fn; void *ctx; } handlers[IRQ_MAX];
 static uint64_t counts[IRQ_MAX];
-
-/*
- * MMIO accessors in asm: KVM emulates the vGIC only for accesses it can
- * decode (ESR.ISV=1), so no writeback or pair addressing, which the compiler
- * would otherwise pick for loops over registers.
- */
-static inline uint32_t rd32(uintptr_t a)
-{
-    uint32_t v;
-    __asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
-    return v;
-}
-static inline void wr32(uintptr_t a, uint32_t v)
-{
-    __asm__ volatile("str %w0, [%1]" :: "r"(v), "r"(a) : "memory");
-}
-static inline void wr8(uintptr_t a, uint8_t v)
-{
-    __asm__ volatile("strb %w0, [%1]" :: "r"(v), "r"(a) : "memory");
-}
-static inline void wr64(uintptr_t a, uint64_t v)
-{
-    __asm__ volatile("str %0, [%1]" :: "r"(v), "r"(a) : "memory");
-}
 
 int irq_gic_version(void) { return version; }
 uint64_t irq_count(unsigned intid) { return intid < IRQ_MAX ? counts[intid] : 0; }
@@ -87,30 +64,30 @@ static void irq_entry_v2(struct exc_frame *f)
 {
     (void)f;
     for (;;) {
-        uint32_t iar = rd32(gicc + GICC_IAR);
+        uint32_t iar = mmio_read32(gicc + GICC_IAR);
         unsigned intid = iar & 0x3ff;
         if (intid >= 1020)
             return;
         dispatch(intid);
-        wr32(gicc + GICC_EOIR, iar);
+        mmio_write32(gicc + GICC_EOIR, iar);
     }
 }
 
 static void wait_rwp(void)
 {
-    for (int i = 0; i < 1000000 && (rd32(gicd + GICD_CTLR) & GICD_CTLR_RWP); i++)
+    for (int i = 0; i < 1000000 && (mmio_read32(gicd + GICD_CTLR) & GICD_CTLR_RWP); i++)
         ;
 }
 
 static void init_v3(void)
 {
-    wr32(gicd + GICD_CTLR, (1u << 4) | (1u << 1)); /* ARE_NS, EnableGrp1NS */
+    mmio_write32(gicd + GICD_CTLR, (1u << 4) | (1u << 1)); /* ARE_NS, EnableGrp1NS */
     wait_rwp();
-    uint32_t w = rd32(gicr + GICR_WAKER) & ~WAKER_SLEEP;
-    wr32(gicr + GICR_WAKER, w);
-    for (int i = 0; i < 1000000 && (rd32(gicr + GICR_WAKER) & WAKER_ASLEEP); i++)
+    uint32_t w = mmio_read32(gicr + GICR_WAKER) & ~WAKER_SLEEP;
+    mmio_write32(gicr + GICR_WAKER, w);
+    for (int i = 0; i < 1000000 && (mmio_read32(gicr + GICR_WAKER) & WAKER_ASLEEP); i++)
         ;
-    wr32(gicr + GICR_SGI + GICD_IGROUPR, 0xffffffffu); /* SGIs/PPIs: group 1 */
+    mmio_write32(gicr + GICR_SGI + GICD_IGROUPR, 0xffffffffu); /* SGIs/PPIs: group 1 */
     DUET_WRITE_SYSREG(ICC_SRE_EL1, DUET_READ_SYSREG(ICC_SRE_EL1) | 1);
     __asm__ volatile("isb");
     DUET_WRITE_SYSREG(ICC_PMR_EL1, 0xff);
@@ -122,9 +99,9 @@ static void init_v3(void)
 
 static void init_v2(void)
 {
-    wr32(gicd + GICD_CTLR, 1);
-    wr32(gicc + GICC_PMR, 0xff);
-    wr32(gicc + GICC_CTLR, 1);
+    mmio_write32(gicd + GICD_CTLR, 1);
+    mmio_write32(gicc + GICC_PMR, 0xff);
+    mmio_write32(gicc + GICC_CTLR, 1);
     exception_irq_handler = irq_entry_v2;
 }
 
@@ -163,7 +140,7 @@ int irq_set_edge(unsigned intid)
     if (!version || intid < 32 || intid >= IRQ_MAX)
         return -1; /* PPIs' trigger is fixed */
     uintptr_t reg = gicd + GICD_ICFGR + 4 * (intid / 16);
-    wr32(reg, rd32(reg) | (2u << (2 * (intid % 16))));
+    mmio_write32(reg, mmio_read32(reg) | (2u << (2 * (intid % 16))));
     return 0;
 }
 
@@ -176,19 +153,19 @@ int irq_register(unsigned intid, irq_handler_fn fn, void *ctx)
     __asm__ volatile("dsb sy" ::: "memory");
     uint32_t bit = 1u << (intid % 32);
     if (version == 3 && intid < 32) {
-        wr8(gicr + GICR_SGI + GICD_IPRIORITYR + intid, PRIORITY);
-        wr32(gicr + GICR_SGI + GICD_ISENABLER, bit);
+        mmio_write8(gicr + GICR_SGI + GICD_IPRIORITYR + intid, PRIORITY);
+        mmio_write32(gicr + GICR_SGI + GICD_ISENABLER, bit);
         return 0;
     }
     uintptr_t bank = 4 * (intid / 32);
-    wr8(gicd + GICD_IPRIORITYR + intid, PRIORITY);
+    mmio_write8(gicd + GICD_IPRIORITYR + intid, PRIORITY);
     if (version == 3) {
-        wr32(gicd + GICD_IGROUPR + bank, rd32(gicd + GICD_IGROUPR + bank) | bit);
-        wr64(gicd + GICD_IROUTER + 8 * intid, 0); /* affinity 0.0.0.0: this CPU */
+        mmio_write32(gicd + GICD_IGROUPR + bank, mmio_read32(gicd + GICD_IGROUPR + bank) | bit);
+        mmio_write64(gicd + GICD_IROUTER + 8 * intid, 0); /* affinity 0.0.0.0: this CPU */
     } else if (intid >= 32) {
-        wr8(gicd + GICD_ITARGETSR + intid, 1); /* CPU interface 0 */
+        mmio_write8(gicd + GICD_ITARGETSR + intid, 1); /* CPU interface 0 */
     }
-    wr32(gicd + GICD_ISENABLER + bank, bit);
+    mmio_write32(gicd + GICD_ISENABLER + bank, bit);
     if (version == 3)
         wait_rwp();
     return 0;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include "block_dev.h"
 #include "errmsg.h"
+#include "io_full.h"
 
 int block_spec_parse(struct block_spec *s, const char *arg, char *err, size_t errlen)
 {
@@ -80,32 +81,12 @@ void block_close(struct block_dev *d)
 
 int block_pread(struct block_dev *d, void *buf, uint64_t len, uint64_t offset)
 {
-    uint8_t *p = buf;
-    while (len) {
-        ssize_t n = pread(d->fd, p, len, (off_t)offset);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        if (n == 0)
-            return -EIO; /* the file shrank under us */
-        p += n, len -= (uint64_t)n, offset += (uint64_t)n;
-    }
-    return 0;
+    return pread_full(d->fd, buf, len, offset);
 }
 
 int block_pwrite(struct block_dev *d, const void *buf, uint64_t len, uint64_t offset)
 {
-    const uint8_t *p = buf;
-    while (len) {
-        ssize_t n = pwrite(d->fd, p, len, (off_t)offset);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return n < 0 ? -errno : -EIO;
-        p += n, len -= (uint64_t)n, offset += (uint64_t)n;
-    }
-    return 0;
+    return pwrite_full(d->fd, buf, len, offset);
 }
 
 int block_flush(struct block_dev *d)

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "errmsg.h"
+#include "io_full.h"
 #include "elf_loader.h"
 
 /* ELF structures are used in place, without byte swapping. */
@@ -29,19 +30,7 @@ static int src_read(const struct src *s, uint64_t off, void *dst, uint64_t len)
         memcpy(dst, s->buf + off, len);
         return 0;
     }
-    uint8_t *p = dst;
-    while (len) {
-        size_t chunk = len > (1u << 30) ? (1u << 30) : (size_t)len;
-        ssize_t n = pread(s->fd, p, chunk, (off_t)off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        if (n == 0)
-            return -EIO; /* the file shrank under us */
-        p += n, off += (uint64_t)n, len -= (uint64_t)n;
-    }
-    return 0;
+    return pread_full(s->fd, dst, len, off);
 }
 
 

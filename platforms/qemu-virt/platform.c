@@ -6,6 +6,7 @@
  */
 #include <stdint.h>
 #include "duet/exceptions.h"
+#include "duet/mmio.h"
 #include "duet/platform.h"
 
 #define PL011_BASE   0x09000000UL
@@ -18,17 +19,6 @@
 #define PSCI_SYSTEM_OFF               0x84000008u
 #define SEMIHOSTING_SYS_EXIT          0x18
 #define SEMIHOSTING_EXIT_APP_EXIT     0x20026
-
-static inline uint32_t mmio_read32(uintptr_t a)
-{
-    uint32_t v;
-    __asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
-    return v;
-}
-static inline void mmio_write32(uintptr_t a, uint32_t v)
-{
-    __asm__ volatile("str %w0, [%1]" :: "r"(v), "r"(a) : "memory");
-}
 
 void platform_init(const void *fdt)
 {
