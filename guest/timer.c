@@ -15,7 +15,7 @@
 #define CNTV_ENABLE 1u
 #define CNTV_IMASK  2u
 
-static int have_irq;
+static int have_irq, have_backstop;
 
 static void vtimer_irq(unsigned intid, void *ctx)
 {
@@ -23,10 +23,34 @@ static void vtimer_irq(unsigned intid, void *ctx)
     DUET_WRITE_SYSREG(CNTV_CTL_EL0, CNTV_IMASK); /* one shot: the sleeper re-arms */
 }
 
+static void ptimer_irq(unsigned intid, void *ctx)
+{
+    (void)intid; (void)ctx;
+    DUET_WRITE_SYSREG(CNTP_CTL_EL0, CNTV_IMASK);
+}
+
 void timer_init(void)
 {
     DUET_WRITE_SYSREG(CNTV_CTL_EL0, CNTV_IMASK);
+    DUET_WRITE_SYSREG(CNTP_CTL_EL0, CNTV_IMASK);
     have_irq = irq_register(DUET_IRQ_VTIMER, vtimer_irq, NULL) == 0;
+    have_backstop = have_irq && irq_register(DUET_IRQ_PTIMER, ptimer_irq, NULL) == 0;
+}
+
+/*
+ * A second alarm on the physical timer, 1 ms after the deadline: if the
+ * virtual timer's interrupt were ever lost (seen once under nested
+ * emulation), the sleeper wakes late instead of never. It counts on CNTPCT,
+ * which differs from CNTVCT by the hypervisor's offset.
+ */
+static void arm_backstop(uint64_t deadline)
+{
+    if (!have_backstop)
+        return;
+    uint64_t v = counter_read(), p = DUET_READ_SYSREG(CNTPCT_EL0);
+    uint64_t left = deadline > v ? deadline - v : 0;
+    DUET_WRITE_SYSREG(CNTP_CVAL_EL0, p + left + counter_freq() / 1000);
+    DUET_WRITE_SYSREG(CNTP_CTL_EL0, CNTV_ENABLE);
 }
 
 /* Waits until the counter reaches `deadline`, in WFI when interrupts work. */
@@ -43,10 +67,13 @@ void timer_wait_until(uint64_t deadline)
     while (counter_read() < deadline) {
         DUET_WRITE_SYSREG(CNTV_CVAL_EL0, deadline);
         DUET_WRITE_SYSREG(CNTV_CTL_EL0, CNTV_ENABLE);
+        arm_backstop(deadline);
         __asm__ volatile("isb; wfi" ::: "memory");
         irq_local_enable();   /* the handler runs here */
         irq_local_disable();
     }
+    if (have_backstop)
+        DUET_WRITE_SYSREG(CNTP_CTL_EL0, CNTV_IMASK);
     irq_local_enable();
 }
 
