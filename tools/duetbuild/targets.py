@@ -88,13 +88,19 @@ class Targets:
         lib_objs += self._uapi_oracle()
         cflags = self.host_cflags() + ["-fsanitize=address,undefined", "-fno-omit-frame-pointer",
                                        "-I" + self._rel("tests", "unit")]
+        return self._programs("gcc", cflags, ["-fsanitize=address,undefined"], lib_objs,
+                              self._rel("tests", "unit", "test_*.c"), "tests")
+
+    def _programs(self, cc, cflags, ldflags, lib_objs, pattern, kind):
+        """One native program per source matching pattern, each linked with lib_objs,
+        into build/KIND/NAME."""
         steps = []
-        for src in sorted(glob.glob(self._rel("tests", "unit", "test_*.c"))):
+        for src in sorted(glob.glob(pattern)):
             name = os.path.splitext(os.path.basename(src))[0]
-            obj = self._objs("gcc", cflags, [src], os.path.join(self.b, "obj", "tests"))
-            out = os.path.join(self.b, "tests", name)
+            obj = self._objs(cc, cflags, [src], os.path.join(self.b, "obj", kind + "-main"))
+            out = os.path.join(self.b, kind, name)
             ins = [o.output for o in obj + lib_objs]
-            link = ["gcc", "-fsanitize=address,undefined", "-o", out] + ins + [_native_libfdt()]
+            link = [cc] + ldflags + ["-o", out] + ins + [_native_libfdt()]
             steps.append(Step(out, ins, link, after=obj + lib_objs))
         return steps
 
@@ -116,16 +122,8 @@ class Targets:
         cflags = [f for f in self.host_cflags() if f != "-O2"] + ["-O1"] + san
         srcs = [s for s in self._host_sources() if not s.endswith("/main.c")]
         lib = self._objs("clang", cflags, srcs, os.path.join(self.b, "obj", "fuzz"))
-        steps = []
-        for src in sorted(glob.glob(self._rel("tests", "fuzz", "fuzz_*.c"))):
-            name = os.path.splitext(os.path.basename(src))[0]
-            obj = self._objs("clang", cflags, [src], os.path.join(self.b, "obj", "fuzz-targets"))
-            out = os.path.join(self.b, "fuzz", name)
-            ins = [o.output for o in obj + lib]
-            link = ["clang", "-fsanitize=fuzzer,address,undefined", "-o", out] + ins + [
-                _native_libfdt()]
-            steps.append(Step(out, ins, link, after=obj + lib))
-        return steps
+        return self._programs("clang", cflags, ["-fsanitize=fuzzer,address,undefined"], lib,
+                              self._rel("tests", "fuzz", "fuzz_*.c"), "fuzz")
 
     # --- guests --------------------------------------------------------------
     def guest_include(self):
