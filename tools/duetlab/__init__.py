@@ -56,12 +56,16 @@ class Lab:
         self.verbose, self.smp, self.mem_mb = verbose, smp, mem_mb
 
     def _initrd(self, files, script, extra=()):
+        kernel.kernel(self.cache)  # also fetches the modules the base archive holds
         base = open(initramfs.base_archive(self.cache), "rb").read()
         fd, path = tempfile.mkstemp(prefix="duet-initrd-", suffix=".img")
+        # Linux finds each next archive only at a 4-byte boundary (NULs skipped).
+        def aligned(data):
+            return data + b"\0" * (-len(data) % 4)
         with os.fdopen(fd, "wb") as f:
-            f.write(base)
+            f.write(aligned(base))
             for archive in extra:  # prebuilt, cached archives (e.g. an arm64 QEMU)
-                f.write(open(archive, "rb").read())
+                f.write(aligned(open(archive, "rb").read()))
             f.write(initramfs.payload_archive(files, script))
         return path
 

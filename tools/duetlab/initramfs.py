@@ -21,6 +21,7 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
+for m in /lib/modules/*.ko; do [ -e "$m" ] && insmod "$m"; done
 for w in $(cat /proc/cmdline); do
     case "$w" in
     duet.nonce=*) DUET_NONCE="${w#duet.nonce=}" ;;
@@ -47,7 +48,8 @@ poweroff -f
 def base_archive(cache_dir):
     """Path of the gzip'd base archive; rebuilt when busybox or /init change."""
     bb = open(kernel.busybox(cache_dir), "rb").read()
-    key = hashlib.sha256(bb + INIT.encode()).hexdigest()[:16]
+    mods = [(os.path.basename(m), open(m, "rb").read()) for m in kernel.modules(cache_dir)]
+    key = hashlib.sha256(bb + INIT.encode() + b"".join(n.encode() + m for n, m in mods)).hexdigest()[:16]
     path = os.path.join(cache_dir, "base-%s.cpio.gz" % key)
     if os.path.exists(path):
         return path
@@ -56,6 +58,8 @@ def base_archive(cache_dir):
         w.mkdir(d)
     w.add_chardev("dev/console", 5, 1)
     w.add_file("bin/busybox", bb, 0o755)
+    for name, data in mods:
+        w.add_file("lib/modules/" + name, data, 0o644)
     w.add_file("init", INIT.encode(), 0o755)
     data = gzip.compress(w.getvalue(), compresslevel=6, mtime=0)
     with open(path + ".part", "wb") as f:

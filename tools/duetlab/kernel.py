@@ -37,8 +37,9 @@ def _kernel_package():
     return m.group(1)
 
 
-def _fetch_deb_file(d, pkg, pattern, what):
-    """Downloads pkg (:arm64) with apt, keeps the files matching pattern in d."""
+def _fetch_deb_file(d, pkg, pattern, what, extra=()):
+    """Downloads pkg (:arm64) with apt, keeps the file matching pattern in d
+    (and those matching the `extra` patterns, under their own names)."""
     with tempfile.TemporaryDirectory(dir=d) as tmp:
         r = subprocess.run(["apt-get", "download", pkg + ":arm64"], cwd=tmp,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -55,10 +56,18 @@ def _fetch_deb_file(d, pkg, pattern, what):
         found = glob.glob(os.path.join(x, pattern))
         if r.returncode != 0 or not found:
             raise LabError("no %s in %s: %s" % (what, os.path.basename(debs[0]), r.stdout[-300:]))
+        for pat in extra:
+            for f in glob.glob(os.path.join(x, pat)):
+                _keep(f, os.path.join(d, "modules", os.path.basename(f)))
         dst = os.path.join(d, os.path.basename(found[0]))
-        shutil.copy(found[0], dst + ".part")
-        os.replace(dst + ".part", dst)
+        _keep(found[0], dst)
     return dst
+
+
+def _keep(src, dst):
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    shutil.copy(src, dst + ".part")
+    os.replace(dst + ".part", dst)
 
 
 def busybox(d):
@@ -71,9 +80,21 @@ def busybox(d):
     return path
 
 
+# Modules the lab loads at boot: tap devices and veth pairs for network tests.
+MODULES = ["tun.ko", "veth.ko"]
+
+
 def kernel(d):
-    """Path of the cached vmlinuz in the lab cache d, downloading it first if needed."""
+    """Path of the cached vmlinuz in the lab cache d, downloading it first if
+    needed, with the MODULES beside it in d/modules."""
     found = sorted(glob.glob(os.path.join(d, "vmlinuz-*")))
-    if found:
+    if found and all(os.path.exists(os.path.join(d, "modules", m)) for m in MODULES):
         return found[-1]
-    return _fetch_deb_file(d, _kernel_package(), "boot/vmlinuz-*", "vmlinuz")
+    return _fetch_deb_file(d, _kernel_package(), "boot/vmlinuz-*", "vmlinuz",
+                           ["lib/modules/*/kernel/drivers/net/" + m for m in MODULES])
+
+
+def modules(d):
+    """The cached module files, in load order (kernel() fetches them)."""
+    return [os.path.join(d, "modules", m) for m in MODULES
+            if os.path.exists(os.path.join(d, "modules", m))]
