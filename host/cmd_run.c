@@ -12,11 +12,14 @@
 #include "block_dev.h"
 #include "bootargs.h"
 #include "commands.h"
+#include "duet/kvm_irq.h"
 #include "duet/memmap.h"
 #include "duet_config.h"
 #include "elf_loader.h"
 #include "fdt_builder.h"
 #include "manifest.h"
+#include "net_dev.h"
+#include "net_rx.h"
 #include "run_options.h"
 #include "run_report.h"
 #include "sandbox.h"
@@ -30,6 +33,34 @@ static int host_error(struct vm *vm)
 }
 
 static struct block_dev blocks[BLOCK_MAX_DEVICES];
+static struct net_dev nets[NET_MAX_DEVICES];
+
+/* The image's manifest must name exactly the devices on the command line. */
+static int check_manifest(const char *image, const struct run_options *o, char *err, size_t errlen)
+{
+    struct manifest man;
+    if (manifest_read_file(image, &man, err, errlen) < 0)
+        return DUET_STATUS_BAD_IMAGE;
+    struct attached_device devs[BLOCK_MAX_DEVICES + NET_MAX_DEVICES];
+    unsigned n = 0;
+    for (unsigned i = 0; i < o->nblocks; i++)
+        devs[n++] = (struct attached_device){ DUET_DEVICE_BLOCK, o->blocks[i].name };
+    for (unsigned i = 0; i < o->nnets; i++)
+        devs[n++] = (struct attached_device){ DUET_DEVICE_NET, o->nets[i].name };
+    return manifest_check(&man, devs, n, err, errlen) < 0 ? DUET_STATUS_USAGE : 0;
+}
+
+/* Block files and taps; network device i signals on SPI DUET_IRQ_DEVICE(i). */
+static int open_devices(const struct run_options *o, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < o->nblocks; i++)
+        if (block_open(&blocks[i], &o->blocks[i], err, errlen) < 0)
+            return -1;
+    for (unsigned i = 0; i < o->nnets; i++)
+        if (net_open(&nets[i], &o->nets[i], DUET_IRQ_DEVICE(i), err, errlen) < 0)
+            return -1;
+    return 0;
+}
 
 static int write_device_tree(struct guest_mem *mem, struct vm *vm, const struct run_options *o)
 {
@@ -48,6 +79,8 @@ static int write_device_tree(struct guest_mem *mem, struct vm *vm, const struct 
         .boot_times = o->verbose && !o->quiet,
         .blocks = blocks,
         .nblocks = o->nblocks,
+        .nets = nets,
+        .nnets = o->nnets,
     };
     /* The guest seeds its stack-protector canary from this. */
     if (getrandom(p.rng_seed, sizeof p.rng_seed, 0) != (ssize_t)sizeof p.rng_seed)
@@ -87,21 +120,23 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "duet: %s: %s\n", o.image, err);
         return DUET_STATUS_BAD_IMAGE;
     }
-    struct manifest man;
-    if (manifest_read_file(o.image, &man, err, sizeof err) < 0) {
+    int bad = check_manifest(o.image, &o, err, sizeof err);
+    if (bad) {
         fprintf(stderr, "duet: %s: %s\n", o.image, err);
-        return DUET_STATUS_BAD_IMAGE;
-    }
-    if (manifest_check(&man, o.blocks, o.nblocks, err, sizeof err) < 0) {
-        fprintf(stderr, "duet: %s: %s\n", o.image, err);
-        return DUET_STATUS_USAGE;
+        return bad;
     }
     report_phase(&rep, "ELF load");
-    for (unsigned i = 0; i < o.nblocks; i++)
-        if (block_open(&blocks[i], &o.blocks[i], err, sizeof err) < 0) {
-            fprintf(stderr, "duet: %s\n", err);
-            return DUET_STATUS_USAGE;
-        }
+    if (open_devices(&o, err, sizeof err) < 0) {
+        fprintf(stderr, "duet: %s\n", err);
+        return DUET_STATUS_USAGE;
+    }
+    if (o.nblocks || o.nnets)
+        report_phase(&rep, "open devices");
+    for (unsigned i = 0; i < o.nnets && rep.enabled; i++)
+        fprintf(stderr, "duet: net %s: tap %s%s, MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u\n",
+                nets[i].spec.name, nets[i].spec.ifname, nets[i].created ? " (created)" : "",
+                nets[i].mac[0], nets[i].mac[1], nets[i].mac[2], nets[i].mac[3], nets[i].mac[4],
+                nets[i].mac[5], nets[i].mtu);
 
     struct vm vm;
     if (vm_open(&vm, &mem) < 0)
@@ -127,7 +162,14 @@ int cmd_run(int argc, char **argv)
         .nblocks = o.nblocks,
         .console_fd = STDOUT_FILENO,
         .console_left = o.console_limit ? o.console_limit : UINT64_MAX,
+        .nets = nets,
+        .nnets = o.nnets,
     };
+    if (o.nnets && !(hc.net_rx = net_rx_start(nets, o.nnets, vm.vm_fd, err, sizeof err))) {
+        fprintf(stderr, "duet: %s\n", err);
+        vm_close(&vm);
+        return DUET_STATUS_HOST_ERROR;
+    }
     struct run_stats stats = { 0 };
     fflush(stdout);
     if (!o.no_sandbox && sandbox_enter() < 0) {
@@ -142,6 +184,7 @@ int cmd_run(int argc, char **argv)
     int status = vm_run(&vm, &hc, &stats, o.stats);
     report_phase(&rep, "guest run");
     report_guest_phases(&rep, &hc);
+    net_rx_stop(hc.net_rx); /* before the VM's fd goes: the thread raises its SPIs */
     vm_close(&vm);
     gmem_free(&mem);
     report_phase(&rep, "teardown: close the VM, free RAM");

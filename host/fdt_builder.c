@@ -5,11 +5,14 @@
 #include <string.h>
 #include <libfdt.h>
 #include "duet/hypercall.h"
+#include "duet/kvm_irq.h"
 #include "errmsg.h"
 #include "fdt_builder.h"
 
 #define GIC_PHANDLE      1
-#define GIC_IRQ_PPI      1   /* first cell of a GIC interrupt specifier */
+#define GIC_IRQ_SPI      0   /* first cell of a GIC interrupt specifier */
+#define GIC_IRQ_PPI      1
+#define IRQ_EDGE_RISING  1   /* devices' SPIs: the host pulses them */
 #define IRQ_LEVEL_HIGH   4   /* as QEMU virt: KVM's timer lines are level, active high */
 
 #define TRY(x) do { int r_ = (x); if (r_ < 0) return r_; } while (0)
@@ -98,10 +101,6 @@ static int add_gic_and_timer(void *fdt, const struct fdt_params *p)
 /* One node per block device under the Duet node; reg = the hypercall index. */
 static int add_blocks(void *fdt, const struct fdt_params *p)
 {
-    if (!p->nblocks)
-        return 0;
-    TRY(fdt_property_u32(fdt, "#address-cells", 1));
-    TRY(fdt_property_u32(fdt, "#size-cells", 0));
     for (unsigned i = 0; i < p->nblocks; i++) {
         const struct block_dev *b = &p->blocks[i];
         char name[24];
@@ -114,6 +113,27 @@ static int add_blocks(void *fdt, const struct fdt_params *p)
         TRY(fdt_property_u64(fdt, "duet,sectors", b->sectors));
         if (b->spec.read_only)
             TRY(fdt_property(fdt, "read-only", NULL, 0));
+        TRY(fdt_end_node(fdt));
+    }
+    return 0;
+}
+
+/* One node per network device, reg = the hypercall index, with its SPI. */
+static int add_nets(void *fdt, const struct fdt_params *p)
+{
+    for (unsigned i = 0; i < p->nnets; i++) {
+        const struct net_dev *d = &p->nets[i];
+        char name[24];
+        snprintf(name, sizeof name, "net@%x", i);
+        fdt32_t irq[3] = { cpu_to_fdt32(GIC_IRQ_SPI), cpu_to_fdt32(DUET_DT_SPI(d->irq)),
+                           cpu_to_fdt32(IRQ_EDGE_RISING) };
+        TRY(fdt_begin_node(fdt, name));
+        TRY(fdt_property_string(fdt, "compatible", "duet,net"));
+        TRY(fdt_property_u32(fdt, "reg", i));
+        TRY(fdt_property_string(fdt, "duet,name", d->spec.name));
+        TRY(fdt_property(fdt, "local-mac-address", d->mac, 6));
+        TRY(fdt_property_u32(fdt, "max-frame-size", d->mtu + DUET_NET_FRAME_OVERHEAD));
+        TRY(fdt_property(fdt, "interrupts", irq, sizeof irq));
         TRY(fdt_end_node(fdt));
     }
     return 0;
@@ -169,7 +189,12 @@ static int build(void *fdt, int size, const struct fdt_params *p, const char *bo
     TRY(fdt_property_string(fdt, "compatible", DUET_FDT_COMPAT));
     TRY(prop_reg(fdt, hc, 1));
     TRY(fdt_property_u32(fdt, "duet,abi-version", DUET_ABI_VERSION));
+    if (p->nblocks || p->nnets) {
+        TRY(fdt_property_u32(fdt, "#address-cells", 1));
+        TRY(fdt_property_u32(fdt, "#size-cells", 0));
+    }
     TRY(add_blocks(fdt, p));
+    TRY(add_nets(fdt, p));
     TRY(fdt_end_node(fdt));
 
     TRY(fdt_end_node(fdt));

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "block_dev.h"
+#include "net_dev.h"
 
 #define FDT_RNG_SEED_BYTES 32
 
@@ -37,6 +38,8 @@ struct fdt_params {
     int         boot_times;    /* ask the guest for DUET_HC_BOOT_TIMES (--verbose) */
     const struct block_dev *blocks; /* /duet@.../block@N nodes, by index */
     unsigned    nblocks;
+    const struct net_dev *nets;     /* /duet@.../net@N nodes, by index */
+    unsigned    nnets;
 };
 
 /*

@@ -3,28 +3,18 @@
  * KVM_IRQ_LINE, so the guest can time injection to handler (exitbench's
  * inject_irq row) and test its interrupt path end to end.
  */
-#include <errno.h>
-#include <sys/ioctl.h>
-#include <linux/kvm.h>
 #include "duet/kvm_irq.h"
 #include "hypercall.h"
+#include "irq_line.h"
 
-static int irq_line(int vm_fd, unsigned intid, int level)
-{
-    struct duet_irq i = { DUET_IRQ_TYPE_SPI, 0, intid };
-    struct kvm_irq_level l = { .irq = duet_irq_pack(i), .level = (uint32_t)level };
-    return ioctl(vm_fd, KVM_IRQ_LINE, &l);
-}
-
-static enum hc_result irq_pulse(struct hc_ctx *ctx, duet_gpa_t arg)
+static enum hc_result irq_pulse_hc(struct hc_ctx *ctx, duet_gpa_t arg)
 {
     struct duet_hc_irq_pulse a;
     if (hc_copy_in(ctx, "irq pulse", arg, &a, sizeof a))
         return HC_FAULT;
     if (a.intid != DUET_IRQ_TEST)
         a.ret = DUET_EINVAL; /* devices' SPIs belong to the devices */
-    else if (ctx->vm_fd < 0 || irq_line(ctx->vm_fd, a.intid, 1) < 0 ||
-             irq_line(ctx->vm_fd, a.intid, 0) < 0)
+    else if (ctx->vm_fd < 0 || irq_pulse(ctx->vm_fd, a.intid) < 0)
         a.ret = DUET_EIO;
     else
         a.ret = DUET_EOK;
@@ -34,4 +24,4 @@ static enum hc_result irq_pulse(struct hc_ctx *ctx, duet_gpa_t arg)
     return HC_CONTINUE;
 }
 
-DUET_HYPERCALL(DUET_HC_IRQ_PULSE, "irq_pulse", irq_pulse);
+DUET_HYPERCALL(DUET_HC_IRQ_PULSE, "irq_pulse", irq_pulse_hc);

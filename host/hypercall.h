@@ -14,6 +14,8 @@
 #include "guest_mem.h"
 
 struct block_dev;
+struct net_dev;
+struct net_rx;
 
 enum hc_result {
     HC_CONTINUE,  /* resume the guest */
@@ -26,6 +28,9 @@ struct hc_ctx {
     int vm_fd;               /* for KVM_IRQ_LINE; -1 when there is no VM (tests) */
     struct block_dev *blocks; /* attached block devices, by index */
     unsigned nblocks;
+    struct net_dev *nets;    /* attached network devices, by index */
+    unsigned nnets;
+    struct net_rx *net_rx;   /* their receive interrupts; NULL in tests */
     int console_fd;          /* where the guest's console goes */
     uint64_t console_left;   /* bytes the guest may still print (UINT64_MAX: no bound) */
     int console_full_reported;

@@ -6,12 +6,12 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "errmsg.h"
-#include "block_dev.h"
 #include "manifest.h"
 
 const char *manifest_type_name(uint32_t type)
@@ -80,30 +80,37 @@ int manifest_read_buffer(const void *buf, size_t len, struct manifest *m, char *
     return 0;
 }
 
-int manifest_check(const struct manifest *m, const struct block_spec *blocks, unsigned nblocks,
+/* The option that attaches a device of this type, for messages. */
+static const char *option_for(uint32_t type)
+{
+    return type == DUET_DEVICE_NET ? "--net:%s=TAP" : "--block:%s=FILE";
+}
+
+int manifest_check(const struct manifest *m, const struct attached_device *devs, unsigned n,
                    char *err, size_t errlen)
 {
+    char opt[48];
     for (unsigned i = 0; i < m->count; i++) {
         const struct duet_manifest_entry *e = &m->entries[i];
         unsigned k = 0;
-        if (e->type == DUET_DEVICE_NET)
-            return errmsg(err, errlen, "the image needs network device '%s', and this duet "
-                          "cannot attach network devices yet", e->name);
-        while (k < nblocks && strcmp(blocks[k].name, e->name))
+        while (k < n && !(devs[k].type == e->type && !strcmp(devs[k].name, e->name)))
             k++;
-        if (k == nblocks)
-            return errmsg(err, errlen, "the image needs block device '%s': attach it with "
-                          "--block:%s=FILE", e->name, e->name);
+        if (k < n)
+            continue;
+        snprintf(opt, sizeof opt, option_for(e->type), e->name);
+        return errmsg(err, errlen, "the image needs %s device '%s': attach it with %s",
+                      manifest_type_name(e->type), e->name, opt);
     }
-    for (unsigned k = 0; k < nblocks; k++) {
+    for (unsigned k = 0; k < n; k++) {
         unsigned i = 0;
-        while (i < m->count && !(m->entries[i].type == DUET_DEVICE_BLOCK &&
-                                 !strcmp(m->entries[i].name, blocks[k].name)))
+        while (i < m->count && !(m->entries[i].type == devs[k].type &&
+                                 !strcmp(m->entries[i].name, devs[k].name)))
             i++;
         if (i == m->count)
-            return errmsg(err, errlen, "block device '%s' is attached but the image does not "
-                          "declare it (add 'block: %s' to its app.cfg)", blocks[k].name,
-                          blocks[k].name);
+            return errmsg(err, errlen, "%s device '%s' is attached but the image does not "
+                          "declare it (add '%s: %s' to its app.cfg)",
+                          manifest_type_name(devs[k].type), devs[k].name,
+                          manifest_type_name(devs[k].type), devs[k].name);
     }
     return 0;
 }

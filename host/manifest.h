@@ -17,9 +17,12 @@ struct manifest {
 int manifest_read_buffer(const void *buf, size_t len, struct manifest *m, char *err, size_t errlen);
 int manifest_read_file(const char *path, struct manifest *m, char *err, size_t errlen);
 
-struct block_spec;
+struct attached_device {   /* one --block or --net option */
+    uint32_t type;          /* DUET_DEVICE_BLOCK or DUET_DEVICE_NET */
+    const char *name;
+};
 /* Declared and attached devices must match, by name and type. 0 or -1 (err). */
-int manifest_check(const struct manifest *m, const struct block_spec *blocks, unsigned nblocks,
+int manifest_check(const struct manifest *m, const struct attached_device *devs, unsigned n,
                    char *err, size_t errlen);
 
 /* "block", "net" or "unknown". */

@@ -12,7 +12,8 @@
 #define DEFAULT_CONSOLE_LIMIT (16ULL << 20)
 
 const char run_usage[] =
-    "usage: duet run [--mem=SIZE] [--quiet] [--verbose] [--stats] [--no-sandbox]\n                GUEST.elf [-- ARGS...]\n"
+    "usage: duet run [--mem=SIZE] [--quiet] [--verbose] [--stats] [--no-sandbox]\n"
+    "                [--block:NAME=FILE...] [--net:NAME=TAP...] GUEST.elf [-- ARGS...]\n"
     "\n"
     "Boots GUEST.elf (a static aarch64 ELF built for the duet platform) in a KVM\n"
     "virtual machine with one vCPU and an in-kernel GIC, and serves its hypercalls.\n"
@@ -71,6 +72,38 @@ static int fail(char *err, size_t errlen, const char *fmt, const char *what)
     return -1;
 }
 
+/* --net-mac:NAME=MAC names a device given (before or after) with --net. */
+static int net_mac_option(struct run_options *o, const char *arg, char *err, size_t errlen)
+{
+    if (o->nmac_args == sizeof o->mac_args / sizeof o->mac_args[0])
+        return errmsg(err, errlen, "too many --net-mac options");
+    char name[NET_NAME_MAX + 1];
+    uint8_t mac[6];
+    if (net_mac_parse(name, mac, arg, err, errlen) < 0)
+        return -1;
+    o->mac_args[o->nmac_args++] = arg;
+    return 0;
+}
+
+static int apply_macs(struct run_options *o, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < o->nmac_args; i++) {
+        char name[NET_NAME_MAX + 1];
+        uint8_t mac[6];
+        net_mac_parse(name, mac, o->mac_args[i], NULL, 0);
+        unsigned k = 0;
+        while (k < o->nnets && strcmp(o->nets[k].name, name))
+            k++;
+        if (k == o->nnets)
+            return errmsg(err, errlen, "--net-mac:%s: no --net:%s=TAP to give it to", name, name);
+        if (o->nets[k].have_mac)
+            return errmsg(err, errlen, "--net-mac:%s given twice", name);
+        memcpy(o->nets[k].mac, mac, 6);
+        o->nets[k].have_mac = 1;
+    }
+    return 0;
+}
+
 int run_options_parse(struct run_options *o, int argc, char **argv, char *err, size_t errlen)
 {
     memset(o, 0, sizeof *o);
@@ -107,6 +140,22 @@ int run_options_parse(struct run_options *o, int argc, char **argv, char *err, s
                 if (!strcmp(o->blocks[k].name, b->name))
                     return fail(err, errlen, "block device '%s' given twice", b->name);
             o->nblocks++;
+        } else if (!strncmp(a, "--net:", 6)) {
+            if (o->nnets == NET_MAX_DEVICES)
+                return errmsg(err, errlen, "at most %d network devices", NET_MAX_DEVICES);
+            struct net_spec *n = &o->nets[o->nnets];
+            if (net_spec_parse(n, a + 6, err, errlen) < 0)
+                return -1;
+            for (unsigned k = 0; k < o->nnets; k++) {
+                if (!strcmp(o->nets[k].name, n->name))
+                    return fail(err, errlen, "network device '%s' given twice", n->name);
+                if (!strcmp(o->nets[k].ifname, n->ifname))
+                    return fail(err, errlen, "tap '%s' given to two network devices", n->ifname);
+            }
+            o->nnets++;
+        } else if (!strncmp(a, "--net-mac:", 10)) {
+            if (net_mac_option(o, a + 10, err, errlen) < 0)
+                return -1;
         } else if (!strncmp(a, "--console-limit=", 16)) {
             if (parse_size(a + 16, &o->console_limit))
                 return fail(err, errlen, "--console-limit: '%s' is not a size (0: no bound)", a + 16);
@@ -115,6 +164,8 @@ int run_options_parse(struct run_options *o, int argc, char **argv, char *err, s
     }
     if (i >= argc)
         return fail(err, errlen, "%s", "no guest image given (usage: duet run [options] GUEST.elf [-- ARGS...])");
+    if (apply_macs(o, err, errlen) < 0)
+        return -1;
     o->image = argv[i++];
     if (i < argc && !strcmp(argv[i], "--"))
         i++;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "block_dev.h"
+#include "net_dev.h"
 
 struct run_options {
     uint64_t mem_size;       /* bytes of guest RAM */
@@ -16,6 +17,10 @@ struct run_options {
     int help;                /* --help was given */
     struct block_spec blocks[BLOCK_MAX_DEVICES]; /* --block:NAME=PATH..., in order */
     unsigned nblocks;
+    struct net_spec nets[NET_MAX_DEVICES];       /* --net:NAME=TAP..., in order */
+    unsigned nnets;
+    const char *mac_args[2 * NET_MAX_DEVICES]; /* --net-mac:..., applied after parsing */
+    unsigned nmac_args;
     const char *image;       /* GUEST.elf */
     int guest_argc;          /* arguments after `--` (or after the image) */
     char **guest_argv;

@@ -50,6 +50,10 @@ const struct sandbox_syscall sandbox_allowed[] = {
     ALLOW(gettid),         /* abort() */
     ALLOW(tgkill),         /* abort() */
     ALLOW(brk),            /* malloc inside stdio, if any */
+    ALLOW(ppoll),          /* the network receive thread waits on its taps */
+    ALLOW(madvise),        /* a joined thread's stack is given back */
+    ALLOW(set_robust_list), /* a new thread's first calls, should it start late */
+    ALLOW(rseq),
 };
 const unsigned sandbox_allowed_count = sizeof sandbox_allowed / sizeof sandbox_allowed[0];
 
@@ -122,5 +126,11 @@ int sandbox_enter(void)
     struct sock_fprog prog = { .len = (unsigned short)n, .filter = f };
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         return -1;
-    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+    /* TSYNC: the network receive thread, already running, gets the filter too. */
+    long rc = syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog);
+    if (rc > 0) { /* the id of a thread that could not be synchronised */
+        errno = ESRCH;
+        return -1;
+    }
+    return (int)rc;
 }

@@ -85,14 +85,19 @@ static void test_check_declared_vs_attached(void)
     char err[256];
     size_t len = make(2, two);
     CHECK(manifest_read_buffer(img, len, &m, err, sizeof err) == 0);
-    struct block_spec b[3] = { { .name = "logs" }, { .name = "disk0" }, { .name = "extra" } };
+    struct attached_device b[3] = { { DUET_DEVICE_BLOCK, "logs" }, { DUET_DEVICE_BLOCK, "disk0" },
+                                    { DUET_DEVICE_BLOCK, "extra" } };
     CHECK(manifest_check(&m, b, 2, err, sizeof err) == 0);
     CHECK(manifest_check(&m, b, 1, err, sizeof err) == -1 && strstr(err, "'disk0'"));
     CHECK(manifest_check(&m, b, 3, err, sizeof err) == -1 && strstr(err, "'extra'"));
     struct duet_manifest_entry net = { DUET_DEVICE_NET, "net0" };
     len = make(1, &net);
     CHECK(manifest_read_buffer(img, len, &m, err, sizeof err) == 0);
-    CHECK(manifest_check(&m, b, 0, err, sizeof err) == -1 && strstr(err, "network"));
+    CHECK(manifest_check(&m, b, 0, err, sizeof err) == -1 && strstr(err, "--net:net0=TAP"));
+    struct attached_device wrong_type = { DUET_DEVICE_BLOCK, "net0" };
+    CHECK(manifest_check(&m, &wrong_type, 1, err, sizeof err) == -1 && strstr(err, "net device 'net0'"));
+    struct attached_device right = { DUET_DEVICE_NET, "net0" };
+    CHECK(manifest_check(&m, &right, 1, err, sizeof err) == 0);
 }
 
 int main(void)

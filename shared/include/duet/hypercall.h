@@ -36,6 +36,9 @@ enum duet_hc_nr {
     DUET_HC_BLOCK_READ    = 5,
     DUET_HC_BLOCK_WRITE   = 6,
     DUET_HC_BLOCK_FLUSH   = 7,
+    DUET_HC_NET_INFO      = 8,
+    DUET_HC_NET_SEND      = 9,
+    DUET_HC_NET_RECV      = 10,
     /* 16..31: diagnostics and benchmarks */
     DUET_HC_IRQ_PULSE     = 16, /* the host pulses an SPI via KVM_IRQ_LINE */
     DUET_HC_BOOT_TIMES    = 17, /* the guest's boot milestones, for duet run --verbose */
@@ -57,6 +60,7 @@ enum duet_hc_nr {
 #define DUET_ENOSPC   (-28)  /* e.g. the host's console output bound is reached */
 #define DUET_EROFS    (-30)  /* write to a read-only device */
 #define DUET_ENODEV   (-19)  /* no device with that index */
+#define DUET_EAGAIN   (-11)  /* nothing to receive now: wait for the device's interrupt */
 
 /* DUET_HC_CONSOLE_WRITE: write bytes to the host's console. */
 struct duet_hc_console_write {
@@ -101,6 +105,36 @@ struct duet_hc_block_io {  /* DUET_HC_BLOCK_READ and DUET_HC_BLOCK_WRITE */
 struct duet_hc_block_flush {
     uint32_t index;        /* IN */
     int32_t  ret;          /* OUT: 0 once the data is on stable storage (fdatasync) */
+};
+
+/*
+ * Network devices, addressed by index: the order of the host's --net
+ * options, which is the order of the /duet@.../net@N nodes. A frame is a
+ * whole Ethernet frame without FCS: header, optional VLAN tag, payload of at
+ * most `mtu` bytes. Each device has an SPI (the node's `interrupts`): a
+ * receive that returns DUET_EAGAIN arms it, and the host fires it (edge) once
+ * a frame is waiting, so the guest can sleep in WFI instead of polling.
+ */
+#define DUET_NET_FRAME_OVERHEAD 18   /* Ethernet header 14 + one VLAN tag 4 */
+#define DUET_NET_MTU_MAX        9000
+#define DUET_NET_FRAME_MAX      (DUET_NET_MTU_MAX + DUET_NET_FRAME_OVERHEAD)
+
+struct duet_hc_net_info {
+    uint32_t index;        /* IN */
+    uint32_t mtu;          /* OUT: largest payload, 68..DUET_NET_MTU_MAX */
+    uint8_t  mac[6];       /* OUT: the guest's own MAC address */
+    uint16_t pad;
+    int32_t  ret;          /* OUT: 0 or DUET_E* */
+};
+
+struct duet_hc_net_io {    /* DUET_HC_NET_SEND and DUET_HC_NET_RECV */
+    uint32_t   index;      /* IN */
+    uint32_t   pad;
+    duet_gpa_t data;       /* IN: the frame (send) or a buffer (receive) */
+    uint64_t   len;        /* IN: frame length, 14..mtu+18 (send); buffer
+                            *     size, at least mtu+18 (receive) */
+    int64_t    ret;        /* OUT: bytes sent / frame length received, or
+                            *      DUET_EAGAIN (receive: no frame yet), DUET_E* */
 };
 
 /* DUET_HC_IRQ_PULSE: raise and lower SPI `intid` (edge: the vGIC latches it). */

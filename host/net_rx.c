@@ -1,0 +1,94 @@
+/* The receive-interrupt thread of network devices (see net_rx.h). */
+#define _GNU_SOURCE /* ppoll */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include "errmsg.h"
+#include "irq_line.h"
+#include "net_rx.h"
+
+struct net_rx {
+    struct net_dev *devs;
+    unsigned n;
+    int vm_fd;
+    int wake_fd;             /* eventfd: the armed set changed, or stop */
+    volatile int stopping;
+    pthread_t thread;
+};
+
+static void wake(struct net_rx *rx)
+{
+    uint64_t one = 1;
+    ssize_t ignored = write(rx->wake_fd, &one, sizeof one);
+    (void)ignored; /* a full counter is still a wake-up */
+}
+
+static void *rx_main(void *arg)
+{
+    struct net_rx *rx = arg;
+    struct pollfd fds[NET_MAX_DEVICES + 1];
+    struct net_dev *who[NET_MAX_DEVICES + 1];
+    while (!__atomic_load_n(&rx->stopping, __ATOMIC_ACQUIRE)) {
+        unsigned n = 0;
+        fds[n++] = (struct pollfd){ .fd = rx->wake_fd, .events = POLLIN };
+        for (unsigned i = 0; i < rx->n; i++)
+            if (__atomic_load_n(&rx->devs[i].armed, __ATOMIC_ACQUIRE)) {
+                who[n] = &rx->devs[i];
+                fds[n++] = (struct pollfd){ .fd = rx->devs[i].fd, .events = POLLIN };
+            }
+        if (ppoll(fds, n, NULL, NULL) < 0)
+            continue; /* EINTR */
+        if (fds[0].revents & POLLIN) {
+            uint64_t v;
+            ssize_t ignored = read(rx->wake_fd, &v, sizeof v);
+            (void)ignored;
+        }
+        for (unsigned i = 1; i < n; i++)
+            if (fds[i].revents && __atomic_exchange_n(&who[i]->armed, 0, __ATOMIC_ACQ_REL))
+                irq_pulse(rx->vm_fd, who[i]->irq); /* the guest's next receive finds it */
+    }
+    return NULL;
+}
+
+struct net_rx *net_rx_start(struct net_dev *devs, unsigned n, int vm_fd, char *err, size_t errlen)
+{
+    struct net_rx *rx = calloc(1, sizeof *rx);
+    if (!rx) {
+        errmsg(err, errlen, "network receive thread: out of memory");
+        return NULL;
+    }
+    *rx = (struct net_rx){ .devs = devs, .n = n, .vm_fd = vm_fd };
+    rx->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    int e = rx->wake_fd < 0 ? errno : pthread_create(&rx->thread, NULL, rx_main, rx);
+    if (e) {
+        errmsg(err, errlen, "network receive thread: %s", strerror(e));
+        if (rx->wake_fd >= 0)
+            close(rx->wake_fd);
+        free(rx);
+        return NULL;
+    }
+    return rx;
+}
+
+void net_rx_arm(struct net_rx *rx, struct net_dev *d)
+{
+    if (!__atomic_exchange_n(&d->armed, 1, __ATOMIC_ACQ_REL))
+        wake(rx);
+}
+
+void net_rx_stop(struct net_rx *rx)
+{
+    if (!rx)
+        return;
+    __atomic_store_n(&rx->stopping, 1, __ATOMIC_RELEASE);
+    wake(rx);
+    pthread_join(rx->thread, NULL);
+    close(rx->wake_fd);
+    free(rx);
+}

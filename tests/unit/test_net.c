@@ -1,0 +1,185 @@
+/*
+ * Network devices: option parsing, and the hypercalls over a SOCK_SEQPACKET
+ * socketpair standing in for the tap (it keeps frame boundaries, as a tap does).
+ */
+#include <fcntl.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "check.h"
+#include "hypercall.h"
+#include "net_dev.h"
+#include "run_options.h"
+
+#define RAM_BASE 0x40000000ULL
+#define RAM_SIZE 0x20000ULL
+#define ARG      (RAM_BASE + 0x40)
+#define BUF      (RAM_BASE + 0x1000)
+
+static struct guest_mem mem;
+static struct hc_ctx ctx;
+static struct net_dev dev;
+static int wire; /* the other end: what the "tap" side sees */
+
+static void setup(uint32_t mtu)
+{
+    if (!mem.host)
+        gmem_alloc(&mem, RAM_BASE, RAM_SIZE);
+    memset(mem.host, 0, RAM_SIZE);
+    memset(&ctx, 0, sizeof ctx);
+    memset(&dev, 0, sizeof dev);
+    int sv[2];
+    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, sv);
+    dev.fd = sv[0];
+    wire = sv[1];
+    dev.mtu = mtu;
+    memcpy(dev.mac, "\x02\x11\x22\x33\x44\x55", 6);
+    ctx.mem = &mem;
+    ctx.vm_fd = -1;
+    ctx.nets = &dev;
+    ctx.nnets = 1;
+}
+
+static void teardown(void)
+{
+    close(dev.fd);
+    close(wire);
+}
+
+static int64_t io(unsigned nr, uint32_t index, uint64_t data, uint64_t len, enum hc_result *r)
+{
+    struct duet_hc_net_io a = { .index = index, .data = data, .len = len, .ret = 12345 };
+    memcpy(mem.host + (ARG - RAM_BASE), &a, sizeof a);
+    *r = hc_dispatch(&ctx, 8ULL * nr, 8, 1, ARG);
+    memcpy(&a, mem.host + (ARG - RAM_BASE), sizeof a);
+    return a.ret;
+}
+
+static void test_spec_parse(void)
+{
+    struct net_spec s;
+    char err[256];
+    CHECK(net_spec_parse(&s, "net0=tap0", err, sizeof err) == 0);
+    CHECK_STR(s.name, "net0");
+    CHECK_STR(s.ifname, "tap0");
+    CHECK(s.mtu == 0);
+    CHECK(net_spec_parse(&s, "lan=duet-tap.1,mtu=9000", err, sizeof err) == 0 && s.mtu == 9000);
+    CHECK(net_spec_parse(&s, "net0=tap0,mtu=9001", err, sizeof err) < 0 && strstr(err, "68..9000"));
+    CHECK(net_spec_parse(&s, "net0=tap0,mtu=67", err, sizeof err) < 0);
+    CHECK(net_spec_parse(&s, "net0=tap0,mtu=", err, sizeof err) < 0);
+    CHECK(net_spec_parse(&s, "net0=tap0,speed=10", err, sizeof err) < 0 && strstr(err, "speed"));
+    CHECK(net_spec_parse(&s, "net0=", err, sizeof err) < 0 && strstr(err, "interface name"));
+    CHECK(net_spec_parse(&s, "net0=a/b", err, sizeof err) < 0);
+    CHECK(net_spec_parse(&s, "net0=..", err, sizeof err) < 0);
+    CHECK(net_spec_parse(&s, "net0=sixteen_chars_xx", err, sizeof err) < 0);
+    CHECK(net_spec_parse(&s, "Net0=tap0", err, sizeof err) < 0 && strstr(err, "NAME=TAP"));
+    CHECK(net_spec_parse(&s, "tap0", err, sizeof err) < 0);
+    CHECK(net_spec_parse(&s, "=tap0", err, sizeof err) < 0);
+}
+
+static void test_mac_parse(void)
+{
+    char name[NET_NAME_MAX + 1];
+    uint8_t mac[6];
+    char err[256];
+    CHECK(net_mac_parse(name, mac, "net0=02:00:5E:10:Ab:ff", err, sizeof err) == 0);
+    CHECK_STR(name, "net0");
+    CHECK(!memcmp(mac, "\x02\x00\x5e\x10\xab\xff", 6));
+    CHECK(net_mac_parse(name, mac, "net0=03:00:00:00:00:01", err, sizeof err) < 0 &&
+          strstr(err, "multicast"));
+    CHECK(net_mac_parse(name, mac, "net0=02:00:00:00:00", err, sizeof err) < 0);
+    CHECK(net_mac_parse(name, mac, "net0=02:00:00:00:00:01:", err, sizeof err) < 0);
+    CHECK(net_mac_parse(name, mac, "net0=02-00-00-00-00-01", err, sizeof err) < 0);
+    CHECK(net_mac_parse(name, mac, "net0=2:0:0:0:0:1", err, sizeof err) < 0);
+    CHECK(net_mac_parse(name, mac, "net0=0g:00:00:00:00:01", err, sizeof err) < 0);
+}
+
+static void test_run_options(void)
+{
+    struct run_options o;
+    char err[256];
+    char *ok[] = { "run", "--net-mac:b=02:00:00:00:00:02", "--net:a=tap0", "--net:b=tap1,mtu=9000",
+                   "g.elf" };
+    CHECK(run_options_parse(&o, 5, ok, err, sizeof err) == 0);
+    CHECK(o.nnets == 2 && !o.nets[0].have_mac && o.nets[1].have_mac && o.nets[1].mac[5] == 2);
+    char *orphan[] = { "run", "--net:a=tap0", "--net-mac:c=02:00:00:00:00:02", "g.elf" };
+    CHECK(run_options_parse(&o, 4, orphan, err, sizeof err) < 0 && strstr(err, "no --net:c"));
+    char *twice[] = { "run", "--net:a=tap0", "--net:a=tap1", "g.elf" };
+    CHECK(run_options_parse(&o, 4, twice, err, sizeof err) < 0 && strstr(err, "twice"));
+    char *same_tap[] = { "run", "--net:a=tap0", "--net:b=tap0", "g.elf" };
+    CHECK(run_options_parse(&o, 4, same_tap, err, sizeof err) < 0 && strstr(err, "two"));
+    char *mac_twice[] = { "run", "--net:a=tap0", "--net-mac:a=02:00:00:00:00:01",
+                          "--net-mac:a=02:00:00:00:00:02", "g.elf" };
+    CHECK(run_options_parse(&o, 5, mac_twice, err, sizeof err) < 0 && strstr(err, "twice"));
+    char *five[] = { "run", "--net:a=t0", "--net:b=t1", "--net:c=t2", "--net:d=t3", "--net:e=t4",
+                     "g.elf" };
+    CHECK(run_options_parse(&o, 7, five, err, sizeof err) < 0 && strstr(err, "at most"));
+}
+
+static void test_info(void)
+{
+    setup(1500);
+    struct duet_hc_net_info a = { .index = 0, .ret = 99 };
+    memcpy(mem.host + 0x40, &a, sizeof a);
+    CHECK(hc_dispatch(&ctx, 8ULL * DUET_HC_NET_INFO, 8, 1, ARG) == HC_CONTINUE);
+    memcpy(&a, mem.host + 0x40, sizeof a);
+    CHECK(a.ret == 0 && a.mtu == 1500 && !memcmp(a.mac, dev.mac, 6));
+    a = (struct duet_hc_net_info){ .index = 1 };
+    memcpy(mem.host + 0x40, &a, sizeof a);
+    CHECK(hc_dispatch(&ctx, 8ULL * DUET_HC_NET_INFO, 8, 1, ARG) == HC_CONTINUE);
+    memcpy(&a, mem.host + 0x40, sizeof a);
+    CHECK(a.ret == DUET_ENODEV && a.mtu == 0);
+    teardown();
+}
+
+static void test_send(void)
+{
+    setup(1500);
+    enum hc_result r;
+    memset(mem.host + 0x1000, 0xab, 1518);
+    CHECK(io(DUET_HC_NET_SEND, 0, BUF, 60, &r) == 60 && r == HC_CONTINUE);
+    uint8_t got[2000];
+    CHECK(read(wire, got, sizeof got) == 60 && got[0] == 0xab && got[59] == 0xab);
+    CHECK(io(DUET_HC_NET_SEND, 0, BUF, 1518, &r) == 1518);         /* mtu + 18 */
+    CHECK(read(wire, got, sizeof got) == 1518);
+    CHECK(io(DUET_HC_NET_SEND, 0, BUF, 1519, &r) == DUET_EINVAL);  /* too long */
+    CHECK(io(DUET_HC_NET_SEND, 0, BUF, 13, &r) == DUET_EINVAL);    /* shorter than a header */
+    CHECK(io(DUET_HC_NET_SEND, 0, BUF, ~0ULL, &r) == DUET_EINVAL);
+    CHECK(io(DUET_HC_NET_SEND, 3, BUF, 60, &r) == DUET_ENODEV);
+    CHECK(read(wire, got, sizeof got) < 0); /* nothing else went out */
+    /* A frame outside RAM stops the guest with a message. */
+    CHECK(io(DUET_HC_NET_SEND, 0, RAM_BASE + RAM_SIZE - 30, 60, &r) == 12345 && r == HC_FAULT);
+    CHECK(strstr(ctx.err, "outside guest RAM") != NULL);
+    teardown();
+}
+
+static void test_receive(void)
+{
+    setup(9000);
+    enum hc_result r;
+    CHECK(io(DUET_HC_NET_RECV, 0, BUF, 9018, &r) == DUET_EAGAIN && r == HC_CONTINUE);
+    static uint8_t jumbo[9018];
+    memset(jumbo, 0x5c, sizeof jumbo);
+    CHECK(write(wire, jumbo, sizeof jumbo) == (ssize_t)sizeof jumbo);
+    CHECK(write(wire, jumbo, 64) == 64);
+    CHECK(io(DUET_HC_NET_RECV, 0, BUF, 9017, &r) == DUET_EINVAL); /* would truncate */
+    CHECK(io(DUET_HC_NET_RECV, 0, BUF, 9018, &r) == 9018);
+    CHECK(mem.host[0x1000] == 0x5c && mem.host[0x1000 + 9017] == 0x5c);
+    CHECK(io(DUET_HC_NET_RECV, 0, BUF, 9018, &r) == 64);          /* one frame per call */
+    CHECK(io(DUET_HC_NET_RECV, 0, BUF, 9018, &r) == DUET_EAGAIN);
+    CHECK(io(DUET_HC_NET_RECV, 1, BUF, 9018, &r) == DUET_ENODEV);
+    CHECK(io(DUET_HC_NET_RECV, 0, RAM_BASE + RAM_SIZE - 100, 9018, &r) == 12345 && r == HC_FAULT);
+    teardown();
+}
+
+int main(void)
+{
+    RUN_TEST(test_spec_parse);
+    RUN_TEST(test_mac_parse);
+    RUN_TEST(test_run_options);
+    RUN_TEST(test_info);
+    RUN_TEST(test_send);
+    RUN_TEST(test_receive);
+    gmem_free(&mem);
+    return CHECK_EXIT();
+}
