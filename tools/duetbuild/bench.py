@@ -81,7 +81,7 @@ def main(proj):
     files = runner.lab_files(proj, images)
     lab = runner.lab_instance(proj)
     from duetlab import native_possible
-    from duetlab.qemu_payload import RUN
+    from duetlab.payload import RUN
     extra = [] if native_possible() else [lab.qemu_archive()]
     qemu_run = "qemu-system-aarch64" if native_possible() else RUN
     out = {}

@@ -70,9 +70,14 @@ class Lab:
         return path
 
     def qemu_archive(self):
-        """The cached arm64 QEMU payload (see qemu_payload); builds it once."""
-        from . import qemu_payload
-        return qemu_payload.build(self.cache)
+        """The cached arm64 QEMU payload (see payload.py); builds it once."""
+        from . import payload
+        return payload.build(self.cache, payload.QEMU)
+
+    def nettools_archive(self):
+        """The cached ping / nc / ip payload (see payload.py); builds it once."""
+        from . import payload
+        return payload.build(self.cache, payload.NETTOOLS)
 
     def run(self, script, files, timeout=120, extra=()):
         """extra: archives to append to the initramfs (ignored natively)."""

@@ -15,7 +15,10 @@ QEMU = "qemu-system-aarch64"
 def argv(kernel, initrd, smp, mem_mb, append, interactive=False):
     a = [QEMU, "-M", "virt,virtualization=on,gic-version=3", "-cpu", "max,pauth=off",
          "-smp", str(smp), "-m", str(mem_mb), "-no-reboot", "-nographic",
-         "-kernel", kernel, "-initrd", initrd, "-append", append]
+         "-kernel", kernel, "-initrd", initrd, "-append", append,
+         # No NIC: the lab's networks are taps and veths inside it (and the
+         # default virtio NIC wants ipxe's option ROM, not always installed).
+         "-nic", "none"]
     if not interactive:
         a[a.index("-nographic")] = "-display"
         a[a.index("-display") + 1:a.index("-display") + 1] = ["none", "-serial", "stdio",
