@@ -53,18 +53,21 @@ static void arm_backstop(uint64_t deadline)
     DUET_WRITE_SYSREG(CNTP_CTL_EL0, CNTV_ENABLE);
 }
 
-/* Waits until the counter reaches `deadline`, in WFI when interrupts work. */
-void timer_wait_until(uint64_t deadline)
+/*
+ * Waits until the counter reaches `deadline` or an interrupt handler sets
+ * *event (NULL: no event), in WFI when interrupts work. 1 if the event came.
+ */
+int timer_wait_event(uint64_t deadline, volatile int *event)
 {
     if (!have_irq) {
-        while (counter_read() < deadline)
+        while (counter_read() < deadline && !(event && *event))
             ;
-        return;
+        return event && *event;
     }
     /* Masked while checking, so the wake-up cannot slip in before the WFI
      * (WFI still wakes on a pending, masked interrupt). */
     irq_local_disable();
-    while (counter_read() < deadline) {
+    while (counter_read() < deadline && !(event && *event)) {
         DUET_WRITE_SYSREG(CNTV_CVAL_EL0, deadline);
         DUET_WRITE_SYSREG(CNTV_CTL_EL0, CNTV_ENABLE);
         arm_backstop(deadline);
@@ -72,9 +75,16 @@ void timer_wait_until(uint64_t deadline)
         irq_local_enable();   /* the handler runs here */
         irq_local_disable();
     }
+    DUET_WRITE_SYSREG(CNTV_CTL_EL0, CNTV_IMASK); /* an event may end the wait early */
     if (have_backstop)
         DUET_WRITE_SYSREG(CNTP_CTL_EL0, CNTV_IMASK);
     irq_local_enable();
+    return event && *event;
+}
+
+void timer_wait_until(uint64_t deadline)
+{
+    timer_wait_event(deadline, NULL);
 }
 
 int nanosleep(const struct timespec *req, struct timespec *rem)

@@ -19,6 +19,8 @@ void time_init(void);
 /* timer.c: the virtual timer's interrupt; waiting for a counter value. */
 void timer_init(void);
 void timer_wait_until(uint64_t deadline);
+/* Also returns (1) as soon as an interrupt handler sets *event. */
+int timer_wait_event(uint64_t deadline, volatile int *event);
 
 /* The device tree the guest booted with (never NULL after boot). */
 extern const void *guest_fdt;

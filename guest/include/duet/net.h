@@ -1,0 +1,39 @@
+/*
+ * Network devices for apps: raw Ethernet frames. Devices are found by name
+ * (the host's --net:NAME=TAP). Functions return 0 or a byte count, or a
+ * negative DUET_E* code (hypercall.h). A TCP/IP stack sits on top of this:
+ * lwIP, through guest/lwip (apps that say `uses: lwip` in app.cfg).
+ */
+#ifndef DUET_NET_H
+#define DUET_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DUET_NET_NAME_MAX 15
+
+struct duet_net_info {
+    char name[DUET_NET_NAME_MAX + 1];
+    uint8_t mac[6];
+    uint32_t mtu;          /* largest payload; a frame is at most mtu + 18 bytes */
+};
+
+/* How many network devices the host attached (handles are 0..count-1). */
+int duet_net_count(void);
+/* The handle (>= 0) of the device called `name`, or DUET_ENODEV. */
+int duet_net_open(const char *name);
+int duet_net_info(int dev, struct duet_net_info *info);
+/* Sends one frame (Ethernet header included, no FCS). */
+int64_t duet_net_send(int dev, const void *frame, size_t len);
+/*
+ * Receives one frame into buf (cap >= mtu + 18): its length, or DUET_EAGAIN
+ * when none is waiting; the device's interrupt then wakes duet_net_wait().
+ */
+int64_t duet_net_recv(int dev, void *buf, size_t cap);
+/*
+ * Sleeps (WFI) until a device that returned DUET_EAGAIN may have a frame,
+ * or `timeout_ns` has passed. 1 when woken by a device, else 0.
+ */
+int duet_net_wait(uint64_t timeout_ns);
+
+#endif

@@ -1,0 +1,114 @@
+/*
+ * Network devices through Duet hypercalls. Each device's SPI comes from its
+ * device-tree node; it is edge-triggered (the host pulses it) and only
+ * sets a flag: the waiter in duet_net_wait() does the work.
+ */
+#include <libfdt.h>
+#include <string.h>
+#include "duet/guest.h"
+#include "duet/irq.h"
+#include "duet/net.h"
+#include "duet/time.h"
+#include "hypercall.h"
+
+#define MAX_NETS 8
+
+static volatile int frame_waiting;
+static int irq_ready[MAX_NETS];
+
+static void rx_irq(unsigned intid, void *ctx)
+{
+    (void)intid; (void)ctx;
+    frame_waiting = 1;
+}
+
+/* The node of device `index`, or < 0. */
+static int find(int index, const char *name)
+{
+    int node = -1;
+    while ((node = fdt_node_offset_by_compatible(guest_fdt, node, "duet,net")) >= 0) {
+        int len;
+        const fdt32_t *reg = fdt_getprop(guest_fdt, node, "reg", &len);
+        const char *n = fdt_getprop(guest_fdt, node, "duet,name", NULL);
+        if (!reg || len != 4 || !n)
+            continue;
+        if (name ? !strcmp(n, name) : (int)fdt32_to_cpu(*reg) == index)
+            return node;
+    }
+    return -1;
+}
+
+int duet_net_count(void)
+{
+    int n = 0;
+    while (find(n, NULL) >= 0)
+        n++;
+    return n;
+}
+
+/* Registers the device's SPI once: the GIC's third cell says edge, we trust ours. */
+static void setup_irq(int dev, int node)
+{
+    if (dev < 0 || dev >= MAX_NETS || irq_ready[dev])
+        return;
+    int len;
+    const fdt32_t *irq = fdt_getprop(guest_fdt, node, "interrupts", &len);
+    if (!irq || len != 12 || fdt32_to_cpu(irq[0]) != 0)
+        return; /* no SPI: duet_net_wait() falls back to its timeout */
+    unsigned intid = 32 + fdt32_to_cpu(irq[1]);
+    if (irq_set_edge(intid) == 0 && irq_register(intid, rx_irq, NULL) == 0)
+        irq_ready[dev] = 1;
+}
+
+int duet_net_open(const char *name)
+{
+    int node = find(-1, name);
+    if (node < 0)
+        return DUET_ENODEV;
+    int dev = (int)fdt32_to_cpu(*(const fdt32_t *)fdt_getprop(guest_fdt, node, "reg", NULL));
+    setup_irq(dev, node);
+    return dev;
+}
+
+int duet_net_info(int dev, struct duet_net_info *info)
+{
+    struct duet_hc_net_info a = { .index = (uint32_t)dev };
+    duet_hypercall(DUET_HC_NET_INFO, &a);
+    if (a.ret)
+        return a.ret;
+    int node = find(dev, NULL);
+    const char *n = node >= 0 ? fdt_getprop(guest_fdt, node, "duet,name", NULL) : NULL;
+    memset(info, 0, sizeof *info);
+    strncpy(info->name, n ? n : "", DUET_NET_NAME_MAX);
+    memcpy(info->mac, a.mac, 6);
+    info->mtu = a.mtu;
+    return 0;
+}
+
+static int64_t io(unsigned nr, int dev, const void *buf, size_t len)
+{
+    struct duet_hc_net_io a = { .index = (uint32_t)dev, .data = (uint64_t)(uintptr_t)buf, .len = len };
+    duet_hypercall(nr, &a);
+    return a.ret;
+}
+
+int64_t duet_net_send(int dev, const void *frame, size_t len)
+{
+    return io(DUET_HC_NET_SEND, dev, frame, len);
+}
+
+int64_t duet_net_recv(int dev, void *buf, size_t cap)
+{
+    return io(DUET_HC_NET_RECV, dev, buf, cap);
+}
+
+int duet_net_wait(uint64_t timeout_ns)
+{
+    uint64_t f = counter_freq();
+    uint64_t ticks = (timeout_ns / 1000000000ULL) * f + (timeout_ns % 1000000000ULL) * f / 1000000000ULL;
+    uint64_t now = counter_read();
+    uint64_t deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
+    int woken = timer_wait_event(deadline, &frame_waiting);
+    frame_waiting = 0;
+    return woken;
+}

@@ -1,0 +1,18 @@
+/* qemu-virt has no Duet network devices (virtio-net would be the way later). */
+#include "duet/hypercall.h"
+#include "duet/net.h"
+#include "duet/time.h"
+
+int duet_net_count(void) { return 0; }
+int duet_net_open(const char *name) { (void)name; return DUET_ENODEV; }
+int duet_net_info(int dev, struct duet_net_info *info) { (void)dev; (void)info; return DUET_ENODEV; }
+int64_t duet_net_send(int dev, const void *f, size_t l) { (void)dev; (void)f; (void)l; return DUET_ENODEV; }
+int64_t duet_net_recv(int dev, void *b, size_t l) { (void)dev; (void)b; (void)l; return DUET_ENODEV; }
+
+int duet_net_wait(uint64_t timeout_ns)
+{
+    uint64_t end = monotonic_ns() + timeout_ns;
+    while (monotonic_ns() < end)
+        ;
+    return 0;
+}
