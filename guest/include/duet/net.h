@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "duet/hypercall.h" /* DUET_NET_FRAME_MAX, DUET_E* */
 
 #define DUET_NET_NAME_MAX 15
 
