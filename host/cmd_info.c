@@ -23,6 +23,7 @@ int cmd_info(int argc, char **argv)
     printf("abi %u%s\n", m.abi_version, m.abi_version == DUET_ABI_VERSION ? "" : " (this host: other)");
     printf("devices %u\n", m.count);
     for (unsigned i = 0; i < m.count; i++)
-        printf("%s %s\n", manifest_type_name(m.entries[i].type), m.entries[i].name);
+        printf("%s %s%s\n", manifest_type_name(m.entries[i].type), m.entries[i].name,
+               m.entries[i].flags & DUET_DEVICE_OPTIONAL ? " optional" : "");
     return 0;
 }

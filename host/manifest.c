@@ -45,6 +45,9 @@ static int parse_section(const uint8_t *p, uint64_t size, struct manifest *m, ch
             return errmsg(err, errlen, "manifest entry %u has no valid name", i);
         if (e->type != DUET_DEVICE_BLOCK && e->type != DUET_DEVICE_NET)
             return errmsg(err, errlen, "manifest entry '%s' has unknown type %u", e->name, e->type);
+        if (e->flags & ~DUET_DEVICE_OPTIONAL)
+            return errmsg(err, errlen, "manifest entry '%s' has unknown flags 0x%x", e->name,
+                          e->flags);
     }
     return 0;
 }
@@ -95,7 +98,7 @@ int manifest_check(const struct manifest *m, const struct attached_device *devs,
         unsigned k = 0;
         while (k < n && !(devs[k].type == e->type && !strcmp(devs[k].name, e->name)))
             k++;
-        if (k < n)
+        if (k < n || (e->flags & DUET_DEVICE_OPTIONAL))
             continue;
         snprintf(opt, sizeof opt, option_for(e->type), e->name);
         return errmsg(err, errlen, "the image needs %s device '%s': attach it with %s",

@@ -31,7 +31,7 @@ static size_t make(unsigned count, const struct duet_manifest_entry *e)
 }
 
 static const struct duet_manifest_entry two[] = {
-    { DUET_DEVICE_BLOCK, "disk0" }, { DUET_DEVICE_BLOCK, "logs" },
+    { DUET_DEVICE_BLOCK, 0, "disk0" }, { DUET_DEVICE_BLOCK, 0, "logs" },
 };
 
 static void test_reads_entries(void)
@@ -90,7 +90,7 @@ static void test_check_declared_vs_attached(void)
     CHECK(manifest_check(&m, b, 2, err, sizeof err) == 0);
     CHECK(manifest_check(&m, b, 1, err, sizeof err) == -1 && strstr(err, "'disk0'"));
     CHECK(manifest_check(&m, b, 3, err, sizeof err) == -1 && strstr(err, "'extra'"));
-    struct duet_manifest_entry net = { DUET_DEVICE_NET, "net0" };
+    struct duet_manifest_entry net = { DUET_DEVICE_NET, 0, "net0" };
     len = make(1, &net);
     CHECK(manifest_read_buffer(img, len, &m, err, sizeof err) == 0);
     CHECK(manifest_check(&m, b, 0, err, sizeof err) == -1 && strstr(err, "--net:net0=TAP"));
@@ -98,6 +98,19 @@ static void test_check_declared_vs_attached(void)
     CHECK(manifest_check(&m, &wrong_type, 1, err, sizeof err) == -1 && strstr(err, "net device 'net0'"));
     struct attached_device right = { DUET_DEVICE_NET, "net0" };
     CHECK(manifest_check(&m, &right, 1, err, sizeof err) == 0);
+    /* An optional device may be left out, never attached as another type. */
+    struct duet_manifest_entry opt[2] = { { DUET_DEVICE_NET, 0, "net0" },
+                                          { DUET_DEVICE_NET, DUET_DEVICE_OPTIONAL, "net1" } };
+    len = make(2, opt);
+    CHECK(manifest_read_buffer(img, len, &m, err, sizeof err) == 0);
+    CHECK(manifest_check(&m, &right, 1, err, sizeof err) == 0);
+    struct attached_device both[2] = { { DUET_DEVICE_NET, "net0" }, { DUET_DEVICE_NET, "net1" } };
+    CHECK(manifest_check(&m, both, 2, err, sizeof err) == 0);
+    struct attached_device net1_as_block[2] = { { DUET_DEVICE_NET, "net0" }, { DUET_DEVICE_BLOCK, "net1" } };
+    CHECK(manifest_check(&m, net1_as_block, 2, err, sizeof err) == -1);
+    opt[1].flags = 0x80;
+    len = make(2, opt);
+    CHECK(manifest_read_buffer(img, len, &m, err, sizeof err) == -1 && strstr(err, "flags"));
 }
 
 int main(void)

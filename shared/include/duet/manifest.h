@@ -1,8 +1,8 @@
 /*
  * The device manifest: the devices an app declares (apps/NAME/app.cfg),
  * embedded by build.py in the guest image as the section DUET_MANIFEST_SECTION.
- * `duet run` refuses to start when a declared device is not attached or an
- * attached one is not declared; `duet info IMAGE` prints it.
+ * `duet run` refuses to start when a declared device is not attached (unless
+ * it is optional) or an attached one is not declared; `duet info IMAGE` prints it.
  *
  * Layout (little-endian): a header, then `count` entries.
  */
@@ -21,8 +21,12 @@ enum duet_device_type {
     DUET_DEVICE_NET   = 2,
 };
 
+/* Entry flags. */
+#define DUET_DEVICE_OPTIONAL 0x1u   /* the app runs without it (app.cfg: `net: NAME optional`) */
+
 struct duet_manifest_entry {
-    uint32_t type;                            /* enum duet_device_type */
+    uint16_t type;                            /* enum duet_device_type */
+    uint16_t flags;                           /* DUET_DEVICE_* flags */
     char     name[DUET_DEVICE_NAME_MAX + 1];  /* NUL-terminated, a-z 0-9 _ */
 };
 
