@@ -215,3 +215,8 @@ BAD_IMAGES = {
 for _img, _msg in BAD_IMAGES.items():
     HOST_CASES.append(HostCase("bad image " + _img, ["run", "{images}/" + _img], 1,
                                expect_err=[_img] + ([_msg] if _msg else []), in_lab=True))
+
+# Network cases live in their own file; they join the lists here.
+from net_cases import NET_HOST_CASES, NET_SHELL_CASES  # noqa: E402
+SHELL_CASES += NET_SHELL_CASES
+HOST_CASES += NET_HOST_CASES

@@ -4,7 +4,7 @@ import shlex
 import shutil
 import sys
 
-from . import setup, ui
+from . import lwip, manifest, setup, ui
 from .config import Config
 from .make import BuildError, run_steps
 from .manifest import ManifestError
@@ -23,7 +23,8 @@ class Project:
     @property
     def targets(self):
         if self._targets is None:
-            self._targets = Targets(self.root, self.build_dir, self.config.values())
+            self._targets = Targets(self.root, self.build_dir, self.config.values(),
+                                    self.verbose)
         return self._targets
 
     def app_dir(self, app):
@@ -60,6 +61,11 @@ class Project:
         run_steps(steps, self.verbose)
         return images
 
+    def fetch_libraries(self):
+        """Fetches lwIP now if an app in apps/ uses it, so builds need no network."""
+        if any("lwip" in manifest.uses(self.app_dir(a)) for a in self.all_apps()):
+            lwip.source_dir(self.verbose)
+
     def platform(self):
         return self.config.values()["PLATFORM"]
 
@@ -73,11 +79,12 @@ def dispatch(root, args):
         return 0
     if not setup.ensure(args.verbose):
         return 1
-    if args.command == "setup":
-        ui.info("setup: everything is installed")
-        return 0
     proj = Project(root, args.verbose)
     try:
+        if args.command == "setup":
+            proj.fetch_libraries()
+            ui.info("setup: everything is installed")
+            return 0
         if args.command == "defconfig":
             proj.config.defconfig(args.platform)
             return 0
@@ -113,7 +120,7 @@ def dispatch(root, args):
     except BuildError as e:
         ui.error("build failed: " + str(e))
         return 1
-    except ManifestError as e:
+    except (ManifestError, lwip.FetchError) as e:
         ui.error(str(e))
         return 1
     raise SystemExit("build.py: unknown command " + args.command)

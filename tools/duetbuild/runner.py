@@ -9,7 +9,8 @@ from . import ui
 
 QEMU_VIRT = ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "cortex-a72",
              "-m", "128M", "-nographic", "-no-reboot", "-monitor", "none",
-             "-semihosting-config", "enable=on,target=native"]
+             "-semihosting-config", "enable=on,target=native",
+             "-nic", "none"]  # the default NIC wants ipxe's ROM, which need not be installed
 TIMEOUT_STATUS = 124  # like timeout(1)
 
 

@@ -17,6 +17,7 @@ COMMON = [
     "qemu-system-arm", "picolibc-aarch64-linux-gnu", "cpio",
     "linux-libc-dev-arm64-cross", "iproute2",
     "libclang-rt-dev",  # libFuzzer and the sanitizers' runtimes for clang
+    "dpkg-dev",  # dpkg-source unpacks lwIP's source package (tools/duetbuild/lwip.py)
 ]
 CROSS = [  # x86_64 (or other non-arm64) machines build aarch64 by cross
     "gcc-aarch64-linux-gnu", "libc6-dev-arm64-cross",

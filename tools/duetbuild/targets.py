@@ -13,30 +13,38 @@ import shutil
 import subprocess
 
 from .make import Step
+from . import lwip
 from . import manifest
 from . import setup
 
 WARN = ["-Wall", "-Wextra", "-Werror"]
 PLATFORMS = ["duet", "qemu-virt"]
 LIBFDT_HEADERS = ["libfdt.h", "libfdt_env.h", "fdt.h"]
+# lwIP is not our code: a warning from another lwIP version or compiler must
+# not break the build. Our port and apps keep -Werror.
+LWIP_WARN = ["-Wno-error"]
 
 
 class Targets:
-    def __init__(self, root, build_dir, config):
-        self.root, self.b, self.config = root, build_dir, config
+    def __init__(self, root, build_dir, config, verbose=False):
+        self.root, self.b, self.config, self.verbose = root, build_dir, config, verbose
         # Paths in debug info and __FILE__ relative to the tree: reproducible.
         self.repro = ["-ffile-prefix-map=%s/=" % root, "-ffile-prefix-map=%s=." % root]
         self.cross = "gcc" if setup.is_arm64_machine() else "aarch64-linux-gnu-gcc"
         self._guest_os = {}  # platform -> the OS objects' steps, shared by all apps
+        self._lwip = {}  # platform -> lwIP's and its port's steps, shared likewise
+        self._lwip_src = None  # the unpacked lwIP tree, fetched on first use
 
     # --- helpers -------------------------------------------------------------
     def _rel(self, *p):
         return os.path.join(self.root, *p)
 
-    def _objs(self, cc, cflags, sources, objdir, extra_inputs=()):
+    def _objs(self, cc, cflags, sources, objdir, extra_inputs=(), base=None):
+        """One compile step per source, into objdir/PATH.o with PATH relative
+        to base (default: the tree)."""
         steps = []
         for src in sources:
-            rel = os.path.relpath(src, self.root)
+            rel = os.path.relpath(src, base or self.root)
             if rel.startswith(".."):  # an app folder outside the tree
                 rel = os.path.join("ext", os.path.abspath(src).lstrip("/"))
             obj = os.path.join(objdir, rel + ".o")
@@ -165,9 +173,13 @@ class Targets:
             raise SystemExit("build.py: app folder %s has no C sources" % app_dir)
         manifest_c = manifest.write_source(
             app_dir, os.path.join(self.b, "gen", "apps", name, "manifest.c"))
-        app_objs = self._objs(self.cross, cflags, app_srcs + [manifest_c],
+        app_cflags, lib_objs = cflags, []
+        if "lwip" in manifest.uses(app_dir):
+            app_cflags = cflags + self._lwip_cflags()
+            lib_objs = self._lwip_objs(platform, cflags)
+        app_objs = self._objs(self.cross, app_cflags, app_srcs + [manifest_c],
                               os.path.join(self.b, "obj", "apps", name, platform))
-        objs = os_objs + app_objs
+        objs = os_objs + lib_objs + app_objs
         out = os.path.join(self.b, "apps", "%s.%s.elf" % (name, platform))
         ld = self._rel("guest", "guest.ld")
         stack = self.config.get("GUEST_STACK_SIZE", "0x10000")
@@ -177,6 +189,36 @@ class Targets:
                                         "-Wl,--defsym=__stack_size=" + stack, "-o", out]
         link += [o.output for o in objs] + ["/usr/lib/aarch64-linux-gnu/libfdt.a", "-lm"]
         return Step(out, [o.output for o in objs] + [ld], link, after=objs)
+
+    # --- lwIP (apps whose app.cfg says `uses: lwip`) --------------------------
+    def _lwip_tree(self):
+        if self._lwip_src is None:
+            self._lwip_src = lwip.source_dir(self.verbose)
+        return self._lwip_src
+
+    def _lwip_cflags(self):
+        """For lwIP, its port and the apps using it. Our include dir comes
+        first: lwIP's headers include "lwipopts.h" and "arch/cc.h" from it."""
+        tree = self._lwip_tree()
+        return ["-I" + self._rel("guest", "lwip", "include"),
+                "-I" + os.path.join(tree, "src", "include"),
+                "-ffile-prefix-map=%s=lwip" % tree]  # the cache's path stays out
+
+    def _lwip_objs(self, platform, cflags):
+        """lwIP's IPv4 core and Ethernet, and our port (guest/lwip/*.c), once
+        per platform into build/obj/lwip/PLATFORM."""
+        if platform not in self._lwip:
+            src = os.path.join(self._lwip_tree(), "src")
+            core = (sorted(glob.glob(os.path.join(src, "core", "*.c")))
+                    + sorted(glob.glob(os.path.join(src, "core", "ipv4", "*.c")))
+                    + [os.path.join(src, "netif", "ethernet.c")])
+            port = sorted(glob.glob(self._rel("guest", "lwip", "*.c")))
+            objdir = os.path.join(self.b, "obj", "lwip", platform)
+            flags = cflags + self._lwip_cflags()
+            self._lwip[platform] = (
+                self._objs(self.cross, flags + LWIP_WARN, core, objdir, base=self._lwip_tree())
+                + self._objs(self.cross, flags, port, objdir))
+        return self._lwip[platform]
 
 
 def app_name(app_dir):

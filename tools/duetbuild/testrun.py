@@ -149,7 +149,8 @@ def lab_cases(proj, res, images, images_dir, pattern):
         lines.append("duet_case %s %d sh -c %s" % (key, int(c.timeout), shlex.quote(c.command)))
     total = sum(c.timeout for c in guest + shell) + 30 * len(host) + 120
     lab = runner.lab_instance(proj)
-    r = lab.run("\n".join(lines) + "\n", files, timeout=total)
+    # ping, nc and ip for the network cases (busybox's lack flood pings and UDP).
+    r = lab.run("\n".join(lines) + "\n", files, timeout=total, extra=[lab.nettools_archive()])
     got = {rec.name: rec for rec in r.cases}
     for key, c in table.items():
         rec = got.get(key)
@@ -204,7 +205,8 @@ def external_app(proj, res, pattern):
 
 def main(proj, unit_only=False, pattern=None):
     res = Results()
-    apps = sorted({c.app for c in cases.GUEST_CASES} | {"blocktest", "hostile"})
+    apps = sorted({c.app for c in cases.GUEST_CASES} |
+                  {"blocktest", "hostile", "pingd", "udpecho", "tcpecho", "httpd"})
     images = proj.build(apps, ["duet"], unit=True)
     proj.build(apps, ["qemu-virt"], host=False, native=False)
     unit_tests(proj, res, pattern)

@@ -1,0 +1,71 @@
+/*
+ * lwIP's options for Duet guests: NO_SYS (no threads: the app polls the
+ * netif and calls sys_check_timeouts()), raw callback API only, IPv4 with
+ * ICMP, UDP, TCP, ARP and DHCP. Frames up to a 9000-byte MTU.
+ * Anything not set here keeps lwIP's default (lwip/opt.h).
+ */
+#ifndef DUET_LWIPOPTS_H
+#define DUET_LWIPOPTS_H
+
+/* --- system: one thread, no OS layer ------------------------------------ */
+#define NO_SYS                      1
+#define SYS_LIGHTWEIGHT_PROT        0   /* nothing preempts the stack */
+#define LWIP_TIMERS                 1   /* sys_check_timeouts(); needs sys_now() */
+#define LWIP_SOCKET                 0
+#define LWIP_NETCONN                0
+#define LWIP_NETIF_API              0
+
+/* --- protocols ----------------------------------------------------------- */
+#define LWIP_IPV4                   1
+#define LWIP_IPV6                   0
+#define LWIP_ARP                    1
+#define LWIP_ETHERNET               1
+#define LWIP_ICMP                   1
+#define LWIP_UDP                    1
+#define LWIP_TCP                    1
+#define LWIP_DHCP                   1
+#define LWIP_RAW                    0
+#define LWIP_IGMP                   0
+#define LWIP_DNS                    0
+#define LWIP_AUTOIP                 0
+
+/* --- netif --------------------------------------------------------------- */
+#define LWIP_NETIF_LINK_CALLBACK    1
+#define LWIP_NETIF_STATUS_CALLBACK  1
+
+/* --- memory: static, sized for jumbo frames ------------------------------ */
+#define MEM_ALIGNMENT               8
+#define MEM_SIZE                    (256 * 1024)  /* PBUF_RAM: tx data, replies */
+/* One pool pbuf holds a whole received frame: 9000-byte MTU + 14-byte
+ * Ethernet header (+4 for a VLAN tag), rounded up to 9216. */
+#define DUET_LWIP_MAX_FRAME         9216
+#define PBUF_POOL_BUFSIZE           LWIP_MEM_ALIGN_SIZE(DUET_LWIP_MAX_FRAME + \
+                                        PBUF_LINK_ENCAPSULATION_HLEN + PBUF_LINK_HLEN)
+#define PBUF_POOL_SIZE              64
+#define MEMP_NUM_PBUF               64  /* PBUF_REF/ROM: no-copy tcp_write, etc. */
+#define MEMP_NUM_UDP_PCB            8
+#define MEMP_NUM_TCP_PCB            16
+#define MEMP_NUM_TCP_PCB_LISTEN     8
+
+/* --- TCP ------------------------------------------------------------------ */
+#define TCP_MSS                     1460
+#define TCP_WND                     (16 * TCP_MSS)
+#define TCP_SND_BUF                 (16 * TCP_MSS)
+/* lwIP's default formula, spelled out: what its sanity check requires. */
+#define TCP_SND_QUEUELEN            ((4 * TCP_SND_BUF + (TCP_MSS - 1)) / TCP_MSS)
+#define MEMP_NUM_TCP_SEG            (4 * TCP_SND_QUEUELEN)  /* shared by all PCBs */
+
+/* --- checksums: no offload, all in software ------------------------------ */
+#define CHECKSUM_GEN_IP             1
+#define CHECKSUM_GEN_UDP            1
+#define CHECKSUM_GEN_TCP            1
+#define CHECKSUM_GEN_ICMP           1
+#define CHECKSUM_CHECK_IP           1
+#define CHECKSUM_CHECK_UDP          1
+#define CHECKSUM_CHECK_TCP          1
+#define CHECKSUM_CHECK_ICMP         1
+
+/* --- diagnostics ---------------------------------------------------------- */
+#define LWIP_STATS                  0
+
+#endif /* DUET_LWIPOPTS_H */
