@@ -28,7 +28,11 @@ struct net_dev {             /* an opened device */
     uint8_t mac[6];          /* the guest's MAC */
     int created;             /* duet created the tap (it goes away with duet) */
     unsigned irq;            /* the SPI (INTID) that signals received frames */
-    volatile int armed;      /* the guest found nothing to read: fire irq on the next frame */
+    /* Receive interrupts (net_rx.c): each receive that finds nothing bumps
+     * arm_seq; the thread fires irq when the tap is readable and arm_seq has
+     * moved past fired_seq, then sets fired_seq to the arm_seq it served. */
+    uint64_t arm_seq;        /* written by the vCPU thread */
+    uint64_t fired_seq;      /* written by the receive thread */
 };
 
 /* Parses "NAME=TAP[,mtu=N]". 0, or -1 with a reason in err. */

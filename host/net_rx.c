@@ -29,19 +29,30 @@ static void wake(struct net_rx *rx)
     (void)ignored; /* a full counter is still a wake-up */
 }
 
+/*
+ * Why sequence numbers rather than one armed flag: the guest may read the
+ * frame that woke this thread, find the tap empty and arm again, all before
+ * this thread gets to fire. A flag would merge that second arming into the
+ * first and clear it, and the guest would sleep through its next frame.
+ */
 static void *rx_main(void *arg)
 {
     struct net_rx *rx = arg;
     struct pollfd fds[NET_MAX_DEVICES + 1];
     struct net_dev *who[NET_MAX_DEVICES + 1];
+    uint64_t seq[NET_MAX_DEVICES + 1];
     while (!__atomic_load_n(&rx->stopping, __ATOMIC_ACQUIRE)) {
         unsigned n = 0;
         fds[n++] = (struct pollfd){ .fd = rx->wake_fd, .events = POLLIN };
-        for (unsigned i = 0; i < rx->n; i++)
-            if (__atomic_load_n(&rx->devs[i].armed, __ATOMIC_ACQUIRE)) {
-                who[n] = &rx->devs[i];
-                fds[n++] = (struct pollfd){ .fd = rx->devs[i].fd, .events = POLLIN };
+        for (unsigned i = 0; i < rx->n; i++) {
+            struct net_dev *d = &rx->devs[i];
+            uint64_t s = __atomic_load_n(&d->arm_seq, __ATOMIC_ACQUIRE);
+            if (s != __atomic_load_n(&d->fired_seq, __ATOMIC_RELAXED)) {
+                who[n] = d;
+                seq[n] = s;
+                fds[n++] = (struct pollfd){ .fd = d->fd, .events = POLLIN };
             }
+        }
         if (ppoll(fds, n, NULL, NULL) < 0)
             continue; /* EINTR */
         if (fds[0].revents & POLLIN) {
@@ -50,8 +61,10 @@ static void *rx_main(void *arg)
             (void)ignored;
         }
         for (unsigned i = 1; i < n; i++)
-            if (fds[i].revents && __atomic_exchange_n(&who[i]->armed, 0, __ATOMIC_ACQ_REL))
-                irq_pulse(rx->vm_fd, who[i]->irq); /* the guest's next receive finds it */
+            if (fds[i].revents) {
+                irq_pulse(rx->vm_fd, who[i]->irq); /* the guest's next receive finds a frame */
+                __atomic_store_n(&who[i]->fired_seq, seq[i], __ATOMIC_RELEASE);
+            }
     }
     return NULL;
 }
@@ -78,7 +91,10 @@ struct net_rx *net_rx_start(struct net_dev *devs, unsigned n, int vm_fd, char *e
 
 void net_rx_arm(struct net_rx *rx, struct net_dev *d)
 {
-    if (!__atomic_exchange_n(&d->armed, 1, __ATOMIC_ACQ_REL))
+    uint64_t before = __atomic_fetch_add(&d->arm_seq, 1, __ATOMIC_ACQ_REL);
+    /* Not armed before: the thread is not watching this tap, tell it to.
+     * Armed before: it watches, or loops after firing and sees the new seq. */
+    if (before == __atomic_load_n(&d->fired_seq, __ATOMIC_ACQUIRE))
         wake(rx);
 }
 

@@ -53,15 +53,15 @@ err_t netif_duet_init(struct netif *nif)
 int netif_duet_poll(struct netif_duet *d, int budget)
 {
     size_t cap = d->info.mtu + DUET_NET_FRAME_OVERHEAD;
-    int n = 0;
-    for (; n < budget; n++) {
+    for (int n = 0; n < budget; n++) {
         struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)cap, PBUF_POOL);
         if (!p)
-            break; /* out of buffers: leave frames with the host until lwIP frees some */
+            return NETIF_DUET_BUSY; /* out of buffers: frames wait with the host */
         int64_t len = duet_net_recv(d->dev, p->payload, cap);
         if (len <= 0) {
             pbuf_free(p);
-            break; /* DUET_EAGAIN: the device's interrupt is armed */
+            /* DUET_EAGAIN: drained, and the device's interrupt is armed */
+            return len == DUET_EAGAIN ? NETIF_DUET_DRAINED : NETIF_DUET_BUSY;
         }
         pbuf_realloc(p, (u16_t)len);
         netif_duet_stats.rx_frames++;
@@ -70,5 +70,5 @@ int netif_duet_poll(struct netif_duet *d, int budget)
             pbuf_free(p);
         }
     }
-    return n;
+    return NETIF_DUET_BUSY; /* the budget ran out before the frames did */
 }

@@ -18,6 +18,7 @@
 
 static struct netif_duet nifs[MAX_NETIFS];
 static int count;
+static int busy;   /* the last poll left frames behind: no sleeping */
 
 /* "NAME=..." for an attached device: the text after '=', else NULL. */
 static const char *address_for(const char *arg, const char *name)
@@ -129,13 +130,18 @@ int netstack_init(int argc, char **argv)
 
 void netstack_poll(void)
 {
+    busy = 0;
     for (int i = 0; i < count; i++)
-        netif_duet_poll(&nifs[i], POLL_BUDGET);
+        busy |= netif_duet_poll(&nifs[i], POLL_BUDGET) == NETIF_DUET_BUSY;
     sys_check_timeouts();
 }
 
 void netstack_wait(uint32_t max_ms)
 {
+    /* Only a drained device has its interrupt armed: a busy one would let
+     * the guest sleep through frames already waiting (until the next timer). */
+    if (busy)
+        return;
     uint32_t ms = sys_timeouts_sleeptime();
     if (ms > max_ms)
         ms = max_ms;

@@ -8,7 +8,7 @@ import platform
 import re
 import statistics
 
-from . import runner, ui
+from . import benchnet, runner, ui
 from .benchplot import write_svg
 
 ROUNDS = 12
@@ -76,7 +76,8 @@ def _summary(xs):
 
 
 def main(proj):
-    images = proj.build(["hello", "exitbench"], ["duet"], native=False)
+    images = proj.build(["hello", "exitbench", "udpecho", "tcpecho"], ["duet"], native=False,
+                        bench=True)
     images += proj.build(["hello"], ["qemu-virt"], host=False, native=False)
     files = runner.lab_files(proj, images)
     lab = runner.lab_instance(proj)
@@ -95,6 +96,14 @@ def main(proj):
                 res.status, (res.stdout + res.stderr).decode("utf-8", "replace")[-2000:]))
             return 1
         out[first] = res.stdout.decode("utf-8", "replace")
+    files["netload"] = os.path.join(proj.build_dir, "host", "netload")
+    res = lab.run(benchnet.script(), files, timeout=900,
+                  extra=[] if native_possible() else [lab.nettools_archive()])
+    if res.status != 0:
+        ui.error("bench: the network run failed (status %s):\n%s" % (
+            res.status, (res.stdout + res.stderr).decode("utf-8", "replace")[-2000:]))
+        return 1
+    net = benchnet.parse(res.stdout.decode("utf-8", "replace"))
     runs_a, phases, kernel = _parse_boot(out["duet"])
     runs_b, phases_b, _ = _parse_boot(out["floor"])
     for k, v in phases_b.items():
@@ -129,6 +138,7 @@ def main(proj):
                 "lab": "native" if _native() else "qemu-system-aarch64 TCG, -cpu max,pauth=off",
                 "iterations": ITERATIONS},
         "exits": rows, "skipped": skipped, "floor": floor, "ratios": ratios, "boot": boot,
+        "net": net,
     }
     d = os.path.join(proj.build_dir, "bench")
     os.makedirs(d, exist_ok=True)
@@ -165,3 +175,5 @@ def _print_table(r):
           % (b["qemu_ms"] and b["qemu_ms"]["median_ms"], b.get("qemu_over_duet"), b["qemu_cold_ms"]))
     for k, v in b["phases"].items():
         print("  phase %-40s %8.3f ms" % (k, v))
+    if r.get("net"):
+        benchnet.print_table(r["net"])

@@ -43,12 +43,14 @@ class Project:
         d = os.path.join(self.root, "apps")
         return sorted(a for a in os.listdir(d) if os.path.isdir(os.path.join(d, a)))
 
-    def build(self, apps=None, platforms=None, host=True, native=True, unit=False):
+    def build(self, apps=None, platforms=None, host=True, native=True, unit=False, bench=False):
         """Builds what is asked; returns the paths of the guest images."""
         t = self.targets
         steps, images = [], []
         if host:
             steps.append(t.host_static())
+        if bench:
+            steps.append(t.netload())
         if native:
             steps.append(t.host_native()[0])
         if unit:

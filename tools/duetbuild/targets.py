@@ -77,6 +77,16 @@ class Targets:
             "/usr/lib/aarch64-linux-gnu/libfdt.a"]
         return Step(out, [o.output for o in objs], link, after=objs)
 
+    def netload(self):
+        """The network benchmark's load generator and native echo servers
+        (tests/bench/netload.c): static aarch64, run inside the lab."""
+        src = self._rel("tests", "bench", "netload.c")
+        objs = self._objs(self.cross, ["-std=gnu11", "-O2"] + WARN, [src],
+                          os.path.join(self.b, "obj", "bench"))
+        out = os.path.join(self.b, "host", "netload")
+        return Step(out, [o.output for o in objs],
+                    [self.cross, "-static", "-o", out] + [o.output for o in objs], after=objs)
+
     def host_native(self, sanitize=False):
         cflags = self.host_cflags()
         if sanitize:

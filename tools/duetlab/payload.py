@@ -2,8 +2,9 @@
 
 - QEMU: an arm64 qemu-system-aarch64, so the boot benchmark can run
   `qemu-system-aarch64 -accel kvm` beside Duet in the same boot;
-- NETTOOLS: iputils ping (flood mode, payload checks), OpenBSD netcat (UDP)
-  and iproute2's ip (veth pairs, network namespaces) for the network tests.
+- NETTOOLS: iputils ping (flood mode, payload checks), OpenBSD netcat (UDP),
+  iproute2's ip (veth pairs, network namespaces) and tcpdump (to see what
+  crossed a tap) for the network tests.
 
 The packages and their dependencies are downloaded with apt (a private,
 empty dpkg status, so everything comes), unpacked, and trimmed to the
@@ -42,11 +43,13 @@ class Payload:
 
 QEMU = Payload("qemu-arm64.cpio.gz", ["qemu-system-arm:arm64"],
                {"qemu-system-aarch64": ["usr/bin/qemu-system-aarch64"]}, "qemu")
-NETTOOLS = Payload("nettools-arm64.cpio.gz",
-                   ["iputils-ping:arm64", "netcat-openbsd:arm64", "iproute2:arm64"],
+NETTOOLS = Payload("nettools2-arm64.cpio.gz",
+                   ["iputils-ping:arm64", "netcat-openbsd:arm64", "iproute2:arm64",
+                    "tcpdump:arm64"],
                    {"ping": ["bin/ping", "usr/bin/ping"],
                     "nc": ["bin/nc.openbsd", "usr/bin/nc.openbsd"],
-                    "ip": ["bin/ip", "sbin/ip", "usr/bin/ip", "usr/sbin/ip"]},
+                    "ip": ["bin/ip", "sbin/ip", "usr/bin/ip", "usr/sbin/ip"],
+                    "tcpdump": ["usr/bin/tcpdump", "usr/sbin/tcpdump"]},
                    "nettools", wrappers=True, first_ino=600000)
 RUN = "/qemu/lib/ld-linux-aarch64.so.1 --library-path /qemu/lib /qemu/bin/qemu-system-aarch64"
 
