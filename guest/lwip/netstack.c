@@ -131,9 +131,9 @@ int netstack_init(int argc, char **argv)
 void netstack_poll(void)
 {
     busy = 0;
+    sys_check_timeouts();  /* first: what the timers send joins the transfers below */
     for (int i = 0; i < count; i++)
         busy |= netif_duet_poll(&nifs[i], POLL_BUDGET) == NETIF_DUET_BUSY;
-    sys_check_timeouts();
 }
 
 void netstack_wait(uint32_t max_ms)
@@ -142,6 +142,8 @@ void netstack_wait(uint32_t max_ms)
      * the guest sleep through frames already waiting (until the next timer). */
     if (busy)
         return;
+    for (int i = 0; i < count; i++)  /* what the app sent since the last poll */
+        netif_duet_flush(&nifs[i]);
     uint32_t ms = sys_timeouts_sleeptime();
     if (ms > max_ms)
         ms = max_ms;

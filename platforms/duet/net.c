@@ -102,6 +102,19 @@ int64_t duet_net_recv(int dev, void *buf, size_t cap)
     return io(DUET_HC_NET_RECV, dev, buf, cap);
 }
 
+int duet_net_xfer(int dev, struct duet_net_desc *tx, unsigned ntx, unsigned *sent,
+                  struct duet_net_desc *rx, unsigned nrx)
+{
+    struct duet_hc_net_xfer a = {
+        .index = (uint32_t)dev, .tx_count = ntx, .rx_count = nrx,
+        .tx = (uint64_t)(uintptr_t)tx, .rx = (uint64_t)(uintptr_t)rx,
+    };
+    duet_hypercall(DUET_HC_NET_XFER, &a);
+    if (sent)
+        *sent = a.tx_done;
+    return a.ret ? a.ret : (int)a.rx_done;
+}
+
 int duet_net_wait(uint64_t timeout_ns)
 {
     uint64_t f = counter_freq();

@@ -9,6 +9,15 @@ int duet_net_info(int dev, struct duet_net_info *info) { (void)dev; (void)info; 
 int64_t duet_net_send(int dev, const void *f, size_t l) { (void)dev; (void)f; (void)l; return DUET_ENODEV; }
 int64_t duet_net_recv(int dev, void *b, size_t l) { (void)dev; (void)b; (void)l; return DUET_ENODEV; }
 
+int duet_net_xfer(int dev, struct duet_net_desc *tx, unsigned ntx, unsigned *sent,
+                  struct duet_net_desc *rx, unsigned nrx)
+{
+    (void)dev; (void)tx; (void)ntx; (void)rx; (void)nrx;
+    if (sent)
+        *sent = 0;
+    return DUET_ENODEV;
+}
+
 int duet_net_wait(uint64_t timeout_ns)
 {
     uint64_t end = monotonic_ns() + timeout_ns;

@@ -172,6 +172,83 @@ static void test_receive(void)
     teardown();
 }
 
+#define TXD (RAM_BASE + 0x200)
+#define RXD (RAM_BASE + 0x600)
+
+static struct duet_hc_net_xfer xfer(uint32_t ntx, uint32_t nrx, enum hc_result *r)
+{
+    struct duet_hc_net_xfer a = { .index = 0, .tx_count = ntx, .rx_count = nrx, .tx = TXD,
+                                  .rx = RXD, .ret = 99 };
+    memcpy(mem.host + (ARG - RAM_BASE), &a, sizeof a);
+    *r = hc_dispatch(&ctx, 8ULL * DUET_HC_NET_XFER, 8, 1, ARG);
+    memcpy(&a, mem.host + (ARG - RAM_BASE), sizeof a);
+    return a;
+}
+
+static void put_desc(uint64_t where, unsigned i, uint64_t data, uint32_t len)
+{
+    struct duet_net_desc d = { .data = data, .len = len, .ret = 77 };
+    memcpy(mem.host + (where - RAM_BASE) + i * sizeof d, &d, sizeof d);
+}
+
+static struct duet_net_desc get_desc(uint64_t where, unsigned i)
+{
+    struct duet_net_desc d;
+    memcpy(&d, mem.host + (where - RAM_BASE) + i * sizeof d, sizeof d);
+    return d;
+}
+
+static void test_xfer_batches(void)
+{
+    setup(1500);
+    enum hc_result r;
+    /* Three frames out, the middle one too long: it alone is refused. */
+    put_desc(TXD, 0, BUF, 60);
+    put_desc(TXD, 1, BUF, 1519);
+    put_desc(TXD, 2, BUF + 2000, 100);
+    /* Two frames waiting, four buffers: two received, then drained. */
+    uint8_t f1[70], f2[1518];
+    memset(f1, 1, sizeof f1);
+    memset(f2, 2, sizeof f2);
+    CHECK(write(wire, f1, sizeof f1) == (ssize_t)sizeof f1);
+    CHECK(write(wire, f2, sizeof f2) == (ssize_t)sizeof f2);
+    for (unsigned i = 0; i < 4; i++)
+        put_desc(RXD, i, BUF + 0x4000 + i * 0x800, 1518);
+    struct duet_hc_net_xfer a = xfer(3, 4, &r);
+    CHECK(r == HC_CONTINUE && a.ret == 0 && a.tx_done == 2 && a.rx_done == 2);
+    CHECK(get_desc(TXD, 0).ret == 0 && get_desc(TXD, 1).ret == DUET_EINVAL && get_desc(TXD, 2).ret == 0);
+    CHECK(get_desc(RXD, 0).len == 70 && get_desc(RXD, 1).len == 1518);
+    CHECK(mem.host[0x5000] == 1 && mem.host[0x5800 + 1517] == 2);
+    uint8_t got[2000];
+    CHECK(read(wire, got, sizeof got) == 60 && read(wire, got, sizeof got) == 100);
+    CHECK(read(wire, got, sizeof got) < 0);
+    /* Nothing waiting (rx lengths were overwritten: the guest sets them again). */
+    for (unsigned i = 0; i < 4; i++)
+        put_desc(RXD, i, BUF + 0x4000 + i * 0x800, 1518);
+    a = xfer(0, 4, &r);
+    CHECK(r == HC_CONTINUE && a.ret == 0 && a.rx_done == 0);
+    a = xfer(DUET_NET_BATCH_MAX + 1, 0, &r);
+    CHECK(a.ret == DUET_EINVAL && a.tx_done == 0);
+    put_desc(RXD, 1, BUF + 0x4800, 1000); /* smaller than mtu + 18 */
+    CHECK(write(wire, f1, sizeof f1) == (ssize_t)sizeof f1);
+    a = xfer(0, 2, &r);
+    CHECK(a.ret == DUET_EINVAL && a.rx_done == 0);
+    put_desc(RXD, 1, BUF + 0x4800, 1518);
+    a = xfer(0, 2, &r);
+    CHECK(a.ret == 0 && a.rx_done == 1); /* the refused call lost nothing */
+    /* Descriptors or buffers outside RAM stop the guest. */
+    put_desc(TXD, 0, RAM_BASE + RAM_SIZE - 10, 60);
+    a = xfer(1, 0, &r);
+    CHECK(r == HC_FAULT && strstr(ctx.err, "outside guest RAM"));
+    struct duet_hc_net_xfer bad = { .tx_count = 2, .tx = RAM_BASE + RAM_SIZE - 16 };
+    memcpy(mem.host + (ARG - RAM_BASE), &bad, sizeof bad);
+    CHECK(hc_dispatch(&ctx, 8ULL * DUET_HC_NET_XFER, 8, 1, ARG) == HC_FAULT);
+    put_desc(RXD, 0, RAM_BASE + RAM_SIZE - 100, 1518);
+    a = xfer(0, 1, &r);
+    CHECK(r == HC_FAULT);
+    teardown();
+}
+
 int main(void)
 {
     RUN_TEST(test_spec_parse);
@@ -180,6 +257,7 @@ int main(void)
     RUN_TEST(test_info);
     RUN_TEST(test_send);
     RUN_TEST(test_receive);
+    RUN_TEST(test_xfer_batches);
     gmem_free(&mem);
     return CHECK_EXIT();
 }

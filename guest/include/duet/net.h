@@ -32,6 +32,16 @@ int64_t duet_net_send(int dev, const void *frame, size_t len);
  */
 int64_t duet_net_recv(int dev, void *buf, size_t cap);
 /*
+ * Many frames in one exit: sends tx[0..ntx-1] (each .len the frame length),
+ * then receives into rx[0..nrx-1] (each .len the buffer size, >= mtu + 18;
+ * on return the frame length). Returns the number received, or DUET_E*;
+ * *sent gets the number sent (per-frame errors in tx[i].ret). Fewer
+ * received than buffers given means the device is drained and its
+ * interrupt armed.
+ */
+int duet_net_xfer(int dev, struct duet_net_desc *tx, unsigned ntx, unsigned *sent,
+                  struct duet_net_desc *rx, unsigned nrx);
+/*
  * Sleeps (WFI) until a device that returned DUET_EAGAIN may have a frame,
  * or `timeout_ns` has passed. 1 when woken by a device, else 0.
  */

@@ -39,6 +39,7 @@ enum duet_hc_nr {
     DUET_HC_NET_INFO      = 8,
     DUET_HC_NET_SEND      = 9,
     DUET_HC_NET_RECV      = 10,
+    DUET_HC_NET_XFER      = 11,
     /* 16..31: diagnostics and benchmarks */
     DUET_HC_IRQ_PULSE     = 16, /* the host pulses an SPI via KVM_IRQ_LINE */
     DUET_HC_BOOT_TIMES    = 17, /* the guest's boot milestones, for duet run --verbose */
@@ -135,6 +136,32 @@ struct duet_hc_net_io {    /* DUET_HC_NET_SEND and DUET_HC_NET_RECV */
                             *     size, at least mtu+18 (receive) */
     int64_t    ret;        /* OUT: bytes sent / frame length received, or
                             *      DUET_EAGAIN (receive: no frame yet), DUET_E* */
+};
+
+/*
+ * DUET_HC_NET_XFER: many frames per exit. Sends the tx descriptors' frames
+ * in order, then receives into the rx buffers until they are full or the
+ * device has no more; when it ran out (rx_done < rx_count) the device's
+ * interrupt is armed, as by a receive that returns DUET_EAGAIN.
+ */
+#define DUET_NET_BATCH_MAX 64
+
+struct duet_net_desc {
+    duet_gpa_t data;       /* IN: frame (tx) or buffer (rx) */
+    uint32_t   len;        /* IN: frame length (tx) / buffer size, >= mtu+18 (rx);
+                            * OUT (rx): the received frame's length */
+    int32_t    ret;        /* OUT: 0, or DUET_E* for this frame (tx: EINVAL, EIO) */
+};
+
+struct duet_hc_net_xfer {
+    uint32_t   index;      /* IN */
+    uint32_t   tx_count;   /* IN: descriptors at tx, <= DUET_NET_BATCH_MAX */
+    uint32_t   rx_count;   /* IN: descriptors at rx, <= DUET_NET_BATCH_MAX */
+    uint32_t   rx_done;    /* OUT: frames received into rx[0..rx_done-1] */
+    duet_gpa_t tx;         /* IN: struct duet_net_desc[tx_count] */
+    duet_gpa_t rx;         /* IN: struct duet_net_desc[rx_count] */
+    uint32_t   tx_done;    /* OUT: frames sent */
+    int32_t    ret;        /* OUT: 0, or DUET_ENODEV / DUET_EINVAL (counts, a small rx buffer) */
 };
 
 /* DUET_HC_IRQ_PULSE: raise and lower SPI `intid` (edge: the vGIC latches it). */
