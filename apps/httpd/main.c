@@ -10,7 +10,7 @@
 #include <string.h>
 #include "duet/block.h"
 #include "duet/netstack.h"
-#include "lwip/tcp.h"
+#include "duet/tcp_server.h"
 #include "tarfs.h"
 
 #define REQUEST_MAX 2048
@@ -26,17 +26,6 @@ struct conn {
 };
 
 static uint64_t requests;
-
-static void close_conn(struct tcp_pcb *pcb, struct conn *c)
-{
-    tcp_arg(pcb, NULL);
-    tcp_recv(pcb, NULL);
-    tcp_sent(pcb, NULL);
-    tcp_err(pcb, NULL);
-    free(c);
-    if (tcp_close(pcb) != ERR_OK)
-        tcp_abort(pcb);
-}
 
 static void respond(struct conn *c, int status, const char *reason, const char *type,
                     const char *body, const struct tarfs_file *file, int head_only)
@@ -106,8 +95,9 @@ static void handle_request(struct conn *c)
 }
 
 /* Queues as much of the response as the send buffer takes; closes when done. */
-static void send_more(struct tcp_pcb *pcb, struct conn *c)
+static void send_more(void *arg, struct tcp_pcb *pcb)
 {
+    struct conn *c = arg;
     static char chunk[4096];
     while (c->head_sent < c->head_len) {
         u16_t room = tcp_sndbuf(pcb);
@@ -128,20 +118,20 @@ static void send_more(struct tcp_pcb *pcb, struct conn *c)
         c->file_sent += (uint64_t)n;
     }
     tcp_output(pcb);
-    close_conn(pcb, c); /* lwIP still delivers what is queued, then FIN */
+    tcp_server_close(pcb); /* lwIP still delivers what is queued, then FIN */
+    free(c);
     return;
 out:
     tcp_output(pcb);
 }
 
-static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+static void on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p)
 {
     struct conn *c = arg;
-    if (!p || err != ERR_OK) {
-        if (p)
-            pbuf_free(p);
-        close_conn(pcb, c);
-        return ERR_OK;
+    if (!p) {
+        tcp_server_close(pcb);
+        free(c);
+        return;
     }
     tcp_recved(pcb, p->tot_len);
     if (!c->responding) {
@@ -154,61 +144,34 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
             handle_request(c);
         else if (c->req_len == REQUEST_MAX - 1)
             respond(c, 431, "Request Header Fields Too Large", "text/plain", "too large\n", NULL, 0);
-        if (c->responding)
-            send_more(pcb, c);
+        if (c->responding) {
+            pbuf_free(p);
+            send_more(c, pcb); /* may end the connection: c is gone then */
+            return;
+        }
     }
     pbuf_free(p);
-    return ERR_OK;
 }
 
-static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+static void *on_open(struct tcp_pcb *pcb)
 {
-    (void)len;
-    send_more(pcb, arg);
-    return ERR_OK;
+    (void)pcb;
+    return calloc(1, sizeof(struct conn));
 }
 
-static void on_error(void *arg, err_t err)
-{
-    (void)err;
-    free(arg);
-}
-
-static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
-{
-    (void)arg;
-    if (err != ERR_OK || !pcb)
-        return ERR_VAL;
-    struct conn *c = calloc(1, sizeof *c);
-    if (!c)
-        return ERR_MEM;
-    tcp_arg(pcb, c);
-    tcp_recv(pcb, on_recv);
-    tcp_sent(pcb, on_sent);
-    tcp_err(pcb, on_error);
-    return ERR_OK;
-}
+static const struct tcp_server_ops http = { on_open, on_recv, send_more, free };
 
 int main(int argc, char **argv)
 {
-    unsigned port = 80;
-    for (int i = 1; i < argc; i++)
-        if (!strncmp(argv[i], "port=", 5))
-            port = (unsigned)strtoul(argv[i] + 5, NULL, 10);
+    unsigned port = netstack_arg_uint(argc, argv, "port", 80);
     int disk = duet_block_open("www");
     int files = disk < 0 ? -1 : tarfs_mount(disk);
     if (files < 0) {
         printf("httpd: block device www is not readable\n");
         return 1;
     }
-    if (netstack_init(argc, argv) < 0 || netstack_wait_up(10000) < 0)
+    if (netstack_start(argc, argv) < 0 || tcp_server_listen(port, &http) < 0)
         return 1;
-    struct tcp_pcb *pcb = tcp_new();
-    if (!pcb || tcp_bind(pcb, IP_ANY_TYPE, (u16_t)port) != ERR_OK || !(pcb = tcp_listen(pcb))) {
-        printf("httpd: cannot listen on TCP port %u\n", port);
-        return 1;
-    }
-    tcp_accept(pcb, on_accept);
     printf("httpd: serving %d file(s) on port %u\n", files, port);
     fflush(stdout);
     netstack_serve(argc, argv);

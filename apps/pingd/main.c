@@ -8,12 +8,8 @@
 
 int main(int argc, char **argv)
 {
-    if (netstack_init(argc, argv) < 0)
+    if (netstack_start(argc, argv) < 0)
         return 1;
-    if (netstack_wait_up(10000) < 0) {
-        printf("pingd: no address after 10 s (DHCP?)\n");
-        return 1;
-    }
     printf("pingd: answering pings\n");
     fflush(stdout);
     netstack_serve(argc, argv);

@@ -8,9 +8,8 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include "duet/netstack.h"
-#include "lwip/tcp.h"
+#include "duet/tcp_server.h"
 
 struct conn {
     struct pbuf *pending;  /* received, not yet queued for sending */
@@ -19,100 +18,63 @@ struct conn {
 
 static uint64_t connections, bytes_echoed;
 
-static void finish(struct tcp_pcb *pcb, struct conn *c)
+static void forget(void *arg)
 {
-    tcp_arg(pcb, NULL);
-    tcp_recv(pcb, NULL);
-    tcp_sent(pcb, NULL);
-    tcp_err(pcb, NULL);
+    struct conn *c = arg;
     if (c->pending)
         pbuf_free(c->pending);
     free(c);
-    if (tcp_close(pcb) != ERR_OK)
-        tcp_abort(pcb);
 }
 
 /* Queues as much pending data as the send buffer takes. */
-static void flush(struct tcp_pcb *pcb, struct conn *c)
+static void flush(void *arg, struct tcp_pcb *pcb)
 {
+    struct conn *c = arg;
     while (c->pending) {
         u16_t room = tcp_sndbuf(pcb);
         u16_t n = c->pending->len < room ? c->pending->len : room;
         if (n == 0 || tcp_write(pcb, c->pending->payload, n, TCP_WRITE_FLAG_COPY) != ERR_OK)
-            break; /* full: on_sent() calls again */
+            break; /* full: the sent callback comes back here */
         tcp_recved(pcb, n);
         bytes_echoed += n;
         c->pending = pbuf_free_header(c->pending, n);
     }
     tcp_output(pcb);
-    if (!c->pending && c->peer_closed)
-        finish(pcb, c);
+    if (!c->pending && c->peer_closed) {
+        tcp_server_close(pcb);
+        forget(c);
+    }
 }
 
-static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+static void on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p)
 {
     struct conn *c = arg;
-    if (!p || err != ERR_OK) {
-        if (p)
-            pbuf_free(p);
+    if (!p)
         c->peer_closed = 1;
-    } else if (c->pending) {
+    else if (c->pending)
         pbuf_cat(c->pending, p);
-    } else {
+    else
         c->pending = p;
-    }
-    flush(pcb, c);
-    return ERR_OK;
+    flush(c, pcb);
 }
 
-static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+static void *on_open(struct tcp_pcb *pcb)
 {
-    (void)len;
-    flush(pcb, arg);
-    return ERR_OK;
-}
-
-static void on_error(void *arg, err_t err)
-{
-    (void)err;
-    struct conn *c = arg; /* lwIP has freed the pcb already */
-    if (c && c->pending)
-        pbuf_free(c->pending);
-    free(c);
-}
-
-static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
-{
-    (void)arg;
-    if (err != ERR_OK || !pcb)
-        return ERR_VAL;
     struct conn *c = calloc(1, sizeof *c);
-    if (!c)
-        return ERR_MEM;
-    connections++;
-    tcp_nagle_disable(pcb);
-    tcp_arg(pcb, c);
-    tcp_recv(pcb, on_recv);
-    tcp_sent(pcb, on_sent);
-    tcp_err(pcb, on_error);
-    return ERR_OK;
+    if (c) {
+        connections++;
+        tcp_nagle_disable(pcb);
+    }
+    return c;
 }
+
+static const struct tcp_server_ops echo = { on_open, on_recv, flush, forget };
 
 int main(int argc, char **argv)
 {
-    unsigned port = 7;
-    for (int i = 1; i < argc; i++)
-        if (!strncmp(argv[i], "port=", 5))
-            port = (unsigned)strtoul(argv[i] + 5, NULL, 10);
-    if (netstack_init(argc, argv) < 0 || netstack_wait_up(10000) < 0)
+    unsigned port = netstack_arg_uint(argc, argv, "port", 7);
+    if (netstack_start(argc, argv) < 0 || tcp_server_listen(port, &echo) < 0)
         return 1;
-    struct tcp_pcb *pcb = tcp_new();
-    if (!pcb || tcp_bind(pcb, IP_ANY_TYPE, (u16_t)port) != ERR_OK ||
-        !(pcb = tcp_listen(pcb))) {
-        printf("tcpecho: cannot listen on TCP port %u\n", port);
-        return 1;
-    }
-    tcp_accept(pcb, on_accept);
     printf("tcpecho: echoing TCP port %u\n", port);
     fflush(stdout);
     netstack_serve(argc, argv);

@@ -3,8 +3,6 @@
  *     duet run --net:net0=tap0 udpecho.duet.elf -- net0=10.0.2.2/24 [port=7] [for=SECONDS]
  */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include "duet/netstack.h"
 #include "lwip/udp.h"
 
@@ -22,11 +20,8 @@ static void on_datagram(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip
 
 int main(int argc, char **argv)
 {
-    unsigned port = 7;
-    for (int i = 1; i < argc; i++)
-        if (!strncmp(argv[i], "port=", 5))
-            port = (unsigned)strtoul(argv[i] + 5, NULL, 10);
-    if (netstack_init(argc, argv) < 0 || netstack_wait_up(10000) < 0)
+    unsigned port = netstack_arg_uint(argc, argv, "port", 7);
+    if (netstack_start(argc, argv) < 0)
         return 1;
     struct udp_pcb *pcb = udp_new();
     if (!pcb || udp_bind(pcb, IP_ANY_TYPE, (u16_t)port) != ERR_OK) {

@@ -179,10 +179,7 @@ void netstack_stats(struct netstack_stats *s)
 
 void netstack_serve(int argc, char **argv)
 {
-    uint64_t seconds = 0;
-    for (int i = 1; i < argc; i++)
-        if (!strncmp(argv[i], "for=", 4))
-            seconds = strtoull(argv[i] + 4, NULL, 10);
+    uint64_t seconds = netstack_arg_uint(argc, argv, "for", 0);
     uint64_t end = seconds ? monotonic_ns() + seconds * 1000000000ULL : UINT64_MAX;
     while (monotonic_ns() < end) {
         netstack_poll();
@@ -193,4 +190,24 @@ void netstack_serve(int argc, char **argv)
     printf("netstack: %llu frames in, %llu out, %llu dropped, %llu send errors\n",
            (unsigned long long)st.rx_frames, (unsigned long long)st.tx_frames,
            (unsigned long long)st.rx_dropped, (unsigned long long)st.tx_errors);
+}
+
+int netstack_start(int argc, char **argv)
+{
+    if (netstack_init(argc, argv) < 0)
+        return -1;
+    if (netstack_wait_up(10000) < 0) {
+        printf("netstack: no address after 10 s (no DHCP server?)\n");
+        return -1;
+    }
+    return 0;
+}
+
+unsigned netstack_arg_uint(int argc, char **argv, const char *key, unsigned dflt)
+{
+    size_t n = strlen(key);
+    for (int i = 1; i < argc; i++)
+        if (!strncmp(argv[i], key, n) && argv[i][n] == '=')
+            return (unsigned)strtoul(argv[i] + n + 1, NULL, 10);
+    return dflt;
 }

@@ -34,7 +34,7 @@ NATIVE = r"""
 $N/ip netns exec srv ./netload serve-{proto} 7 & spid=$!
 sleep 0.5
 ./netload {client} 10.0.9.2 7 {args} | sed 's/^/native {kind} /'
-kill $spid; wait $spid 2>/dev/null
+kill $spid; wait $spid 2>/dev/null || true
 """
 
 

@@ -21,6 +21,13 @@ struct netif;
 int netstack_init(int argc, char **argv);
 /* 1 if argv[i] was an address argument for netstack_init() (apps skip it). */
 int netstack_is_address_arg(const char *arg);
+/*
+ * netstack_init(), then waits (up to 10 s) for every device to have an
+ * address. 0, or -1 (printed why): what most apps call first.
+ */
+int netstack_start(int argc, char **argv);
+/* The value of app argument KEY=N (e.g. "port"), or `dflt` when absent. */
+unsigned netstack_arg_uint(int argc, char **argv, const char *key, unsigned dflt);
 /* Hands waiting frames to lwIP and runs its timers; never blocks. */
 void netstack_poll(void);
 /* Sleeps until a frame arrives or lwIP's next timer is due (at most max_ms). */
