@@ -4,7 +4,7 @@
  * status 112, or (storm, console flood) serve it and stay bounded; never
  * crash, hang or touch memory outside the guest's RAM.
  *
- *   hostile MODE      see the table at the bottom
+ *   hostile MODE      see the table at the bottom (net-* modes: net.c)
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -12,12 +12,7 @@
 #include <string.h>
 #include "duet/hypercall.h"
 #include "duet/memmap.h"
-
-/* One plain 64-bit store: what a well-formed hypercall looks like. */
-static void store64(uint64_t addr, uint64_t val)
-{
-    __asm__ volatile("dsb sy\n\tstr %0, [%1]" :: "r"(val), "r"(addr) : "memory");
-}
+#include "hostile.h"
 
 static struct duet_hc_console_write cw;
 
@@ -28,7 +23,6 @@ static void console(uint64_t data, uint64_t len)
     store64(DUET_HC_ADDR(DUET_HC_CONSOLE_WRITE), (uint64_t)(uintptr_t)&cw);
 }
 
-extern uint64_t guest_ram_end; /* the guest OS's view of RAM (guest/mmu.c) */
 
 static int ptr_outside(void) { console(0x1000, 16); return 0; }
 static int ptr_null_struct(void) { store64(DUET_HC_ADDR(DUET_HC_CONSOLE_WRITE), 0); return 0; }
@@ -131,6 +125,9 @@ static const struct { const char *name; int (*fn)(void); } modes[] = {
     { "stray-mmio", stray_mmio },
     { "storm", storm },
     { "console-flood", console_flood },
+    { "net-bad-lengths", net_bad_lengths },   /* these three want --net:net0=TAP */
+    { "net-rx-outside", net_rx_outside },
+    { "net-desc-outside", net_desc_outside },
 };
 
 int main(int argc, char **argv)

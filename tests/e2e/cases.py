@@ -102,6 +102,13 @@ for _mode, _status, _msg in HOSTILE:
                                  ["storm survived"] if _mode == "storm" else
                                  ["still running"] if _status == 0 else [],
                                  [_msg] if _msg else [], platforms=("duet",), timeout=60))
+# The network hypercalls (a tap duet creates; nothing is configured on it).
+for _mode, _status, _out, _err in [
+        ("net-bad-lengths", 0, ["all refused", "still running"], []),
+        ("net-rx-outside", 112, [], ["net transfer: rx buffer 0 at", "outside guest RAM"]),
+        ("net-desc-outside", 112, [], ["net transfer: tx descriptors", "outside guest RAM"])]:
+    GUEST_CASES.append(GuestCase("hostile " + _mode, "hostile", [_mode], _status, _out, _err,
+                                 platforms=("duet",), host_opts=["--net:net0=taph"], timeout=60))
 GUEST_CASES.append(GuestCase("hostile console-flood is bounded", "hostile", ["console-flood"], 0,
                              expect_err=["console output bound"], platforms=("duet",),
                              host_opts=["--console-limit=64K"], timeout=60))
