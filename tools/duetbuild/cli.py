@@ -125,6 +125,12 @@ def dispatch(root, args):
     except (ManifestError, lwip.FetchError) as e:
         ui.error(str(e))
         return 1
+    except Exception as e:  # the lab's downloads (kernel, payloads) say what failed
+        from duetlab import LabError
+        if not isinstance(e, LabError):
+            raise
+        ui.error("lab: " + str(e))
+        return 1
     raise SystemExit("build.py: unknown command " + args.command)
 
 
