@@ -97,8 +97,9 @@ static int attach_tap(struct net_dev *d, char *err, size_t errlen)
     const char *name = d->spec.name, *tap = d->spec.ifname;
     d->fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
     if (d->fd < 0)
-        return errmsg(err, errlen, "net %s: /dev/net/tun: %s (is the tun module loaded?)", name,
-                      strerror(errno));
+        return errmsg(err, errlen, "net %s: /dev/net/tun: %s%s", name, strerror(errno),
+                      errno == ENOENT || errno == ENODEV ? " (is the tun module loaded?)"
+                      : errno == EACCES ? " (duet needs read-write access to it)" : "");
     int existed = if_nametoindex(tap) != 0;
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);

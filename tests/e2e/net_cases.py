@@ -101,6 +101,18 @@ NET_SHELL_CASES = [
               0, ["idle_cpu_ticks="], 60),
 ]
 
+# Without CAP_NET_ADMIN (a user namespace: root inside, nobody outside).
+NET_SHELL_CASES += [
+    ShellCase("net: no rights to create a tap: the message says how to make one",
+              "unshare -r ./duet run --net:net0=nosuch apps/pingd.duet.elf 2>&1; [ $? = 2 ]",
+              0, ["tap 'nosuch' does not exist and duet may not create it",
+                  "ip tuntap add nosuch mode tap user"], 30),
+    ShellCase("net: a tap that belongs to another user is refused",
+              "/nettools/run/ip tuntap add tapo mode tap user 1000 && "
+              "unshare -r ./duet run --net:net0=tapo apps/pingd.duet.elf 2>&1; [ $? = 2 ]",
+              0, ["tap 'tapo' belongs to another user or group"], 30),
+]
+
 NET_HOST_CASES = [
     HostCase("net option malformed", ["run", "--net:Net0=tap0", "x.elf"], 2,
              expect_err=["NAME=TAP"]),
