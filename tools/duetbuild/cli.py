@@ -54,7 +54,7 @@ class Project:
         if native:
             steps.append(t.host_native()[0])
         if unit:
-            steps += t.unit_tests()
+            steps += t.unit_tests() + t.tsan_tests()
         for app in apps if apps is not None else self.all_apps():
             for plat in platforms or [self.platform()]:
                 s = t.guest(self.app_dir(app), plat)

@@ -20,6 +20,7 @@ from . import setup
 WARN = ["-Wall", "-Wextra", "-Werror"]
 PLATFORMS = ["duet", "qemu-virt"]
 LIBFDT_HEADERS = ["libfdt.h", "libfdt_env.h", "fdt.h"]
+TSAN_TESTS = ["test_net"]  # unit tests that start threads (host/net_rx.c)
 # lwIP is not our code: a warning from another lwIP version or compiler must
 # not break the build. Our port and apps keep -Werror.
 LWIP_WARN = ["-Wno-error"]
@@ -108,6 +109,23 @@ class Targets:
                                        "-I" + self._rel("tests", "unit")]
         return self._programs("gcc", cflags, ["-fsanitize=address,undefined"], lib_objs,
                               self._rel("tests", "unit", "test_*.c"), "tests")
+
+    def tsan_tests(self):
+        """The unit tests of threaded host code (TSAN_TESTS) again under
+        ThreadSanitizer: build/tests/test_NAME_tsan, run like the others."""
+        cflags = [f for f in self.host_cflags() if f != "-O2"] + [
+            "-O1", "-fsanitize=thread", "-I" + self._rel("tests", "unit")]
+        srcs = [s for s in self._host_sources() if not s.endswith("/main.c")]
+        lib = self._objs("clang", cflags, srcs, os.path.join(self.b, "obj", "tsan"))
+        steps = []
+        for name in TSAN_TESTS:
+            obj = self._objs("clang", cflags, [self._rel("tests", "unit", name + ".c")],
+                             os.path.join(self.b, "obj", "tsan-main"))
+            out = os.path.join(self.b, "tests", name + "_tsan")
+            ins = [o.output for o in obj + lib]
+            steps.append(Step(out, ins, ["clang", "-fsanitize=thread", "-o", out] + ins +
+                              [_native_libfdt()], after=obj + lib))
+        return steps
 
     def _programs(self, cc, cflags, ldflags, lib_objs, pattern, kind):
         """One native program per source matching pattern, each linked with lib_objs,
