@@ -49,8 +49,8 @@
 
 /* --- TCP ------------------------------------------------------------------ */
 #define TCP_MSS                     1460
-#define TCP_WND                     (16 * TCP_MSS)
-#define TCP_SND_BUF                 (16 * TCP_MSS)
+#define TCP_WND                     (44 * TCP_MSS)
+#define TCP_SND_BUF                 (44 * TCP_MSS)
 /* lwIP's default formula, spelled out: what its sanity check requires. */
 #define TCP_SND_QUEUELEN            ((4 * TCP_SND_BUF + (TCP_MSS - 1)) / TCP_MSS)
 #define MEMP_NUM_TCP_SEG            (4 * TCP_SND_QUEUELEN)  /* shared by all PCBs */
