@@ -1,5 +1,6 @@
 """A dependency-free SVG of the bench results: exit latency percentiles per
-row (log scale) and the median boot phases of `duet run hello`."""
+row (log scale), the median boot phases of `duet run hello`, and the
+network rows as Duet's fraction of native Linux."""
 import math
 
 
@@ -13,7 +14,9 @@ def write_svg(path, r):
         rows["floor_mmio_exit"] = r["floor"]["mmio_exit"]
     w, row_h, left = 900, 26, 170
     phases = r["boot"]["phases"]
-    h = 60 + row_h * len(rows) + 60 + row_h * len(phases) + 40
+    net = [(k, v) for k, v in (r.get("net") or {}).items()
+           if isinstance(v, dict) and v.get("duet_over_native")]
+    h = 60 + row_h * len(rows) + 60 + row_h * len(phases) + 40 + (60 + row_h * len(net) if net else 0)
     out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
            'font-family="sans-serif" font-size="12">' % (w, h),
            '<rect width="100%" height="100%" fill="white"/>',
@@ -45,6 +48,22 @@ def write_svg(path, r):
                    % (left + 40, y + 3, v / top * (w - left - 120)))
         out.append('<text x="%.1f" y="%d">%.2f</text>' % (left + 44 + v / top * (w - left - 120), y + 14, v))
         y += row_h
+    if net:
+        y += 30
+        out.append('<text x="10" y="%d" font-size="15">network echo: Duet / native Linux '
+                   '(1.0 = as fast)</text>' % y)
+        y += 10
+        for name, v in net:
+            frac = min(v["duet_over_native"], 1.0)
+            out.append('<text x="10" y="%d">%s</text>' % (y + 14, _esc(name)))
+            out.append('<rect x="%d" y="%d" width="%.1f" height="14" fill="#eee"/>'
+                       % (left + 40, y + 3, w - left - 120))
+            out.append('<rect x="%d" y="%d" width="%.1f" height="14" fill="#6a6"/>'
+                       % (left + 40, y + 3, frac * (w - left - 120)))
+            out.append('<text x="%.1f" y="%d">%.3f (%s vs %s)</text>'
+                       % (left + 44 + frac * (w - left - 120), y + 14, v["duet_over_native"],
+                          v["duet"], v["native"]))
+            y += row_h
     out.append("</svg>")
     with open(path, "w") as f:
         f.write("\n".join(out))
