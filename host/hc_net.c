@@ -39,6 +39,39 @@ static enum hc_result put_ret(struct hc_ctx *ctx, const char *what, duet_gpa_t a
     return HC_CONTINUE;
 }
 
+static uint64_t max_frame(const struct net_dev *d)
+{
+    return (uint64_t)d->mtu + DUET_NET_FRAME_OVERHEAD;
+}
+
+#define OUTSIDE_RAM 1  /* not a DUET_E*: the caller stops the guest */
+
+/* Sends one frame from guest RAM: 0, DUET_EINVAL (length), DUET_EIO, or OUTSIDE_RAM. */
+static int64_t send_frame(struct hc_ctx *ctx, struct net_dev *d, duet_gpa_t data, uint64_t len)
+{
+    if (len < ETH_HEADER || len > max_frame(d))
+        return DUET_EINVAL;
+    const void *frame = gmem_ptr(ctx->mem, data, len);
+    if (!frame)
+        return OUTSIDE_RAM;
+    /* A full or downed tap drops the frame, as a wire would; the guest is told. */
+    return net_send(d, frame, len) < 0 ? DUET_EIO : 0;
+}
+
+/* A receive buffer in guest RAM, or NULL with *why = DUET_EINVAL or OUTSIDE_RAM. */
+static void *rx_buffer(struct hc_ctx *ctx, struct net_dev *d, duet_gpa_t data, uint64_t len,
+                       int64_t *why)
+{
+    /* Too small a buffer would truncate a frame without a trace: refuse it. */
+    if (len < max_frame(d)) {
+        *why = DUET_EINVAL;
+        return NULL;
+    }
+    void *buf = gmem_ptr(ctx->mem, data, len);
+    *why = buf ? 0 : OUTSIDE_RAM;
+    return buf;
+}
+
 static enum hc_result net_send_hc(struct hc_ctx *ctx, duet_gpa_t arg)
 {
     struct duet_hc_net_io a;
@@ -47,15 +80,11 @@ static enum hc_result net_send_hc(struct hc_ctx *ctx, duet_gpa_t arg)
     struct net_dev *d = device(ctx, a.index);
     if (!d)
         return put_ret(ctx, "net send", arg, DUET_ENODEV);
-    if (a.len < ETH_HEADER || a.len > (uint64_t)d->mtu + DUET_NET_FRAME_OVERHEAD)
-        return put_ret(ctx, "net send", arg, DUET_EINVAL);
-    const void *frame = gmem_ptr(ctx->mem, a.data, a.len);
-    if (!frame)
+    int64_t ret = send_frame(ctx, d, a.data, a.len);
+    if (ret == OUTSIDE_RAM)
         return hc_fault(ctx, "net send: frame 0x%llx (+%llu bytes) is outside guest RAM",
                         (unsigned long long)a.data, (unsigned long long)a.len);
-    int rc = net_send(d, frame, a.len);
-    /* A full or downed tap drops the frame, as a wire would; the guest is told. */
-    return put_ret(ctx, "net send", arg, rc < 0 ? DUET_EIO : (int64_t)a.len);
+    return put_ret(ctx, "net send", arg, ret ? ret : (int64_t)a.len);
 }
 
 static enum hc_result net_recv_hc(struct hc_ctx *ctx, duet_gpa_t arg)
@@ -66,13 +95,13 @@ static enum hc_result net_recv_hc(struct hc_ctx *ctx, duet_gpa_t arg)
     struct net_dev *d = device(ctx, a.index);
     if (!d)
         return put_ret(ctx, "net receive", arg, DUET_ENODEV);
-    /* Too small a buffer would truncate a frame without a trace: refuse it. */
-    if (a.len < (uint64_t)d->mtu + DUET_NET_FRAME_OVERHEAD)
-        return put_ret(ctx, "net receive", arg, DUET_EINVAL);
-    void *buf = gmem_ptr(ctx->mem, a.data, a.len);
-    if (!buf)
+    int64_t why;
+    void *buf = rx_buffer(ctx, d, a.data, a.len, &why);
+    if (why == OUTSIDE_RAM)
         return hc_fault(ctx, "net receive: buffer 0x%llx (+%llu bytes) is outside guest RAM",
                         (unsigned long long)a.data, (unsigned long long)a.len);
+    if (!buf)
+        return put_ret(ctx, "net receive", arg, why);
     long n = net_recv(d, buf, a.len);
     if (n == 0) {
         if (ctx->net_rx)
@@ -104,23 +133,18 @@ static enum hc_result net_xfer(struct hc_ctx *ctx, duet_gpa_t arg)
           : a.tx_count > DUET_NET_BATCH_MAX || a.rx_count > DUET_NET_BATCH_MAX ? DUET_EINVAL : 0;
     if (a.ret)
         return xfer_done(ctx, arg, &a);
-    uint64_t max_frame = (uint64_t)d->mtu + DUET_NET_FRAME_OVERHEAD;
 
     size_t tx_bytes = a.tx_count * sizeof desc[0];
     if (a.tx_count && hc_copy_in(ctx, "net transfer: tx descriptors", a.tx, desc, tx_bytes))
         return HC_FAULT;
     for (uint32_t i = 0; i < a.tx_count; i++) {
         struct duet_net_desc *t = &desc[i];
-        if (t->len < ETH_HEADER || t->len > max_frame) {
-            t->ret = DUET_EINVAL; /* this frame only: the others still go */
-            continue;
-        }
-        const void *frame = gmem_ptr(ctx->mem, t->data, t->len);
-        if (!frame)
+        int64_t ret = send_frame(ctx, d, t->data, t->len); /* an error stops this frame only */
+        if (ret == OUTSIDE_RAM)
             return hc_fault(ctx, "net transfer: frame %u at 0x%llx (+%u bytes) is outside guest RAM",
                             i, (unsigned long long)t->data, t->len);
-        t->ret = net_send(d, frame, t->len) < 0 ? DUET_EIO : 0;
-        a.tx_done += t->ret == 0;
+        t->ret = (int32_t)ret;
+        a.tx_done += ret == 0;
     }
     if (a.tx_count && hc_copy_out(ctx, "net transfer: tx descriptors", a.tx, desc, tx_bytes))
         return HC_FAULT;
@@ -130,17 +154,21 @@ static enum hc_result net_xfer(struct hc_ctx *ctx, duet_gpa_t arg)
         return xfer_done(ctx, arg, &a);
     if (hc_copy_in(ctx, "net transfer: rx descriptors", a.rx, desc, rx_bytes))
         return HC_FAULT;
-    for (uint32_t i = 0; i < a.rx_count; i++) /* all checked first: no frame read, then refused */
-        if (desc[i].len < max_frame) {
-            a.ret = DUET_EINVAL;
-            return xfer_done(ctx, arg, &a);
-        } else if (!gmem_ptr(ctx->mem, desc[i].data, desc[i].len)) {
+    static void *buf[DUET_NET_BATCH_MAX];
+    for (uint32_t i = 0; i < a.rx_count; i++) { /* all checked first: no frame read, then refused */
+        int64_t why;
+        buf[i] = rx_buffer(ctx, d, desc[i].data, desc[i].len, &why);
+        if (why == OUTSIDE_RAM)
             return hc_fault(ctx, "net transfer: rx buffer %u at 0x%llx (+%u bytes) is outside "
                             "guest RAM", i, (unsigned long long)desc[i].data, desc[i].len);
+        if (!buf[i]) {
+            a.ret = (int32_t)why;
+            return xfer_done(ctx, arg, &a);
         }
+    }
     for (; a.rx_done < a.rx_count; a.rx_done++) {
         struct duet_net_desc *r = &desc[a.rx_done];
-        long n = net_recv(d, gmem_ptr(ctx->mem, r->data, r->len), r->len);
+        long n = net_recv(d, buf[a.rx_done], r->len);
         if (n <= 0) {
             if (n < 0)
                 a.ret = DUET_EIO;
