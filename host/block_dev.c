@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "block_dev.h"
+#include "device_name.h"
 #include "errmsg.h"
 #include "io_full.h"
 
@@ -17,10 +18,9 @@ int block_spec_parse(struct block_spec *s, const char *arg, char *err, size_t er
     if (!eq || n == 0 || n > BLOCK_NAME_MAX)
         return errmsg(err, errlen, "--block wants NAME=PATH (NAME 1..%d of a-z 0-9 _)",
                       BLOCK_NAME_MAX);
-    for (size_t i = 0; i < n; i++)
-        if (!((arg[i] >= 'a' && arg[i] <= 'z') || (arg[i] >= '0' && arg[i] <= '9') || arg[i] == '_'))
-            return errmsg(err, errlen, "--block: device name '%.*s' may use only a-z 0-9 _",
-                          (int)n, arg);
+    if (!device_name_ok(arg, n))
+        return errmsg(err, errlen, "--block: device name '%.*s' may use only a-z 0-9 _",
+                      (int)n, arg);
     memcpy(s->name, arg, n);
     /* PATH runs to the first ",ro" / ",sector=" option, so other commas stay in it. */
     const char *path = eq + 1;

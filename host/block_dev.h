@@ -4,9 +4,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "duet/manifest.h"
 
 #define BLOCK_MAX_DEVICES 8
-#define BLOCK_NAME_MAX    15
+#define BLOCK_NAME_MAX DUET_DEVICE_NAME_MAX
 #define BLOCK_PATH_MAX    1023
 
 struct block_spec {           /* what the command line asked for */

@@ -10,19 +10,10 @@
 #include <unistd.h>
 #include <linux/if_tun.h>
 #include "duet/hypercall.h"
+#include "device_name.h"
 #include "errmsg.h"
 #include "net_dev.h"
 #include "strict_num.h"
-
-static int valid_name(const char *s, size_t n)
-{
-    if (n == 0 || n > NET_NAME_MAX)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-            return 0;
-    return 1;
-}
 
 /* Linux accepts any interface name without '/', ':', whitespace, "." or "..". */
 static int valid_ifname(const char *s, size_t n)
@@ -41,7 +32,7 @@ int net_spec_parse(struct net_spec *s, const char *arg, char *err, size_t errlen
     memset(s, 0, sizeof *s);
     const char *eq = strchr(arg, '=');
     size_t n = eq ? (size_t)(eq - arg) : 0;
-    if (!eq || !valid_name(arg, n))
+    if (!eq || !device_name_ok(arg, n))
         return errmsg(err, errlen, "--net wants NAME=TAP (NAME 1..%d of a-z 0-9 _)", NET_NAME_MAX);
     memcpy(s->name, arg, n);
     const char *tap = eq + 1;
@@ -75,7 +66,7 @@ int net_mac_parse(char name[NET_NAME_MAX + 1], uint8_t mac[6], const char *arg,
 {
     const char *eq = strchr(arg, '=');
     size_t n = eq ? (size_t)(eq - arg) : 0;
-    if (!eq || !valid_name(arg, n))
+    if (!eq || !device_name_ok(arg, n))
         return errmsg(err, errlen, "--net-mac wants NAME=MAC (e.g. net0=02:00:00:00:00:01)");
     memset(name, 0, NET_NAME_MAX + 1);
     memcpy(name, arg, n);

@@ -8,9 +8,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "duet/manifest.h"
 
 #define NET_MAX_DEVICES 4
-#define NET_NAME_MAX    15
+#define NET_NAME_MAX DUET_DEVICE_NAME_MAX
 #define NET_IFNAME_MAX  15   /* Linux's IFNAMSIZ - 1 */
 
 struct net_spec {            /* what the command line asked for */
