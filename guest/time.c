@@ -31,6 +31,11 @@ uint64_t monotonic_ns(void)
     return (ticks / freq) * 1000000000ULL + (ticks % freq) * 1000000000ULL / freq;
 }
 
+uint64_t counter_ticks(uint64_t sec, uint64_t nsec)
+{
+    return sec * freq + (nsec * freq + 999999999ULL) / 1000000000ULL;
+}
+
 void time_init(void)
 {
     freq = DUET_READ_SYSREG(CNTFRQ_EL0);

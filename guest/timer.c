@@ -93,9 +93,7 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
         errno = EINVAL;
         return -1;
     }
-    uint64_t f = counter_freq();
-    uint64_t ticks = (uint64_t)req->tv_sec * f + ((uint64_t)req->tv_nsec * f + 999999999ULL) / 1000000000ULL;
-    timer_wait_until(counter_read() + ticks);
+    timer_wait_until(counter_read() + counter_ticks((uint64_t)req->tv_sec, (uint64_t)req->tv_nsec));
     if (rem)
         rem->tv_sec = rem->tv_nsec = 0;
     return 0;

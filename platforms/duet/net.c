@@ -117,8 +117,7 @@ int duet_net_xfer(int dev, struct duet_net_desc *tx, unsigned ntx, unsigned *sen
 
 int duet_net_wait(uint64_t timeout_ns)
 {
-    uint64_t f = counter_freq();
-    uint64_t ticks = (timeout_ns / 1000000000ULL) * f + (timeout_ns % 1000000000ULL) * f / 1000000000ULL;
+    uint64_t ticks = counter_ticks(timeout_ns / 1000000000ULL, timeout_ns % 1000000000ULL);
     uint64_t now = counter_read();
     uint64_t deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
     int woken = timer_wait_event(deadline, &frame_waiting);
