@@ -1,6 +1,6 @@
 /*
  * Splits /chosen/bootargs back into argv, with the grammar the host's
- * bootargs_join() writes (host/bootargs.h): blanks separate words; '...'
+ * bootargs_join() writes (host/image/bootargs.h): blanks separate words; '...'
  * literal; "..." with \" and \\ escapes; \c outside quotes is c.
  */
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* duet: the Duet host. Dispatches to the subcommands of commands.h. */
 #include <stdio.h>
 #include <string.h>
-#include "commands.h"
+#include "cli/commands.h"
 #include "duet/hypercall.h"
 
 static const char usage[] =

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "duet/memmap.h"
-#include "elf_loader.h"
+#include "image/elf_loader.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include "hypercall.h"
-#include "net_dev.h"
+#include "devices/net/net_dev.h"
+#include "hypercall/hypercall.h"
 
 #define RAM_SIZE 0x1000ULL
 

@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "run_options.h"
+#include "cli/run_options.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

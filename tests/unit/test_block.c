@@ -2,9 +2,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include "block_dev.h"
 #include "check.h"
-#include "hypercall.h"
+#include "devices/block/block_dev.h"
+#include "hypercall/hypercall.h"
 
 #define RAM_BASE 0x40000000ULL
 #define RAM_SIZE 0x20000ULL

@@ -1,9 +1,9 @@
-/* Unit tests for host/bootargs.c, including a round trip through a
+/* Unit tests for host/image/bootargs.c, including a round trip through a
  * reference splitter that implements the grammar documented in bootargs.h
  * (the guest has its own; this one keeps the documentation honest). */
 #include <stdlib.h>
 #include "check.h"
-#include "bootargs.h"
+#include "image/bootargs.h"
 
 #define MAXW 16
 

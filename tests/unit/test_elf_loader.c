@@ -1,11 +1,11 @@
-/* Unit tests for host/elf_loader.c: images are built in memory, then broken. */
+/* Unit tests for host/image/elf_loader.c: images are built in memory, then broken. */
 #include <elf.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "check.h"
-#include "elf_loader.h"
+#include "image/elf_loader.h"
 
 #define RAM_SIZE  0x400000ULL          /* RAM [0x40000000, 0x40400000) */
 #define SEG_VA(i) (DUET_GUEST_LOAD_MIN + 0x10000ULL * (i))

@@ -1,4 +1,4 @@
-/* Unit tests for host/fdt_builder.c: read the blob back with libfdt, and
+/* Unit tests for host/image/fdt_builder.c: read the blob back with libfdt, and
  * let dtc (the reference implementation) decompile it. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -6,7 +6,7 @@
 #include <libfdt.h>
 #include "check.h"
 #include "duet/hypercall.h"
-#include "fdt_builder.h"
+#include "image/fdt_builder.h"
 
 static uint8_t blob[DUET_DTB_MAX];
 static char err[256];

@@ -3,7 +3,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include "check.h"
-#include "hypercall.h"
+#include "hypercall/hypercall.h"
 
 #define RAM_BASE 0x40000000ULL
 #define RAM_SIZE 0x10000ULL

@@ -1,9 +1,9 @@
 /* Duet's shared header against Linux's arm64 KVM uAPI, value by value. */
 #include "check.h"
+#include "cli/regnames.h"
 #include "duet/kvm_irq.h"
 #include "duet/kvm_regs.h"
 #include "oracle/oracle.h"
-#include "regnames.h"
 
 static unsigned long long linux_value(const struct oracle_value *t, const char *name)
 {

@@ -1,9 +1,9 @@
 /* The manifest reader and the declared-vs-attached check, on images made here. */
 #include <elf.h>
-#include "block_dev.h"
 #include "check.h"
+#include "devices/block/block_dev.h"
 #include "duet/hypercall.h"
-#include "manifest.h"
+#include "image/manifest.h"
 
 static uint8_t img[4096];
 static const char names[] = "\0.shstrtab\0" DUET_MANIFEST_SECTION;

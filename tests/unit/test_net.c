@@ -7,10 +7,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "check.h"
-#include "hypercall.h"
-#include "net_dev.h"
-#include "net_rx.h"
-#include "run_options.h"
+#include "cli/run_options.h"
+#include "devices/net/net_dev.h"
+#include "devices/net/net_rx.h"
+#include "hypercall/hypercall.h"
 #include <time.h>
 
 #define RAM_BASE 0x40000000ULL

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "check.h"
-#include "commands.h"
+#include "cli/commands.h"
 #include "duet/hypercall.h"
 #include "duet/kvm_regs.h"
-#include "regnames.h"
+#include "cli/regnames.h"
 
 struct cmd_result {
     int status;

@@ -1,7 +1,7 @@
 /* `duet run` option parsing and sizes. */
 #include "check.h"
+#include "cli/run_options.h"
 #include "duet/memmap.h"
-#include "run_options.h"
 
 static int parse(struct run_options *o, char *err, int argc, char **argv)
 {

@@ -7,7 +7,7 @@
 #include <fcntl.h>
 #include "check.h"
 #include "duet/hypercall.h"
-#include "sandbox.h"
+#include "sandbox/sandbox.h"
 
 /* Runs fn in a sandboxed child; returns its exit status (or 1000 + signal). */
 static int in_sandbox(void (*fn)(void))

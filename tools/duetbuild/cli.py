@@ -113,11 +113,11 @@ def dispatch(root, args):
             return fuzz.main(proj, args.seconds)
         if args.command == "bench":
             if args.compare:
-                from . import benchcmp
+                from .bench import compare as benchcmp
                 new = args.compare[1] if len(args.compare) > 1 else os.path.join(
                     proj.build_dir, "bench", "results.json")
                 return benchcmp.compare(args.compare[0], new)
-            from . import bench
+            from .bench import run as bench
             return bench.main(proj)
     except BuildError as e:
         ui.error("build failed: " + str(e))

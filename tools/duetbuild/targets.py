@@ -20,7 +20,7 @@ from . import setup
 WARN = ["-Wall", "-Wextra", "-Werror"]
 PLATFORMS = ["duet", "qemu-virt"]
 LIBFDT_HEADERS = ["libfdt.h", "libfdt_env.h", "fdt.h"]
-TSAN_TESTS = ["test_net"]  # unit tests that start threads (host/net_rx.c)
+TSAN_TESTS = ["test_net"]  # unit tests that start threads (host/devices/net/net_rx.c)
 # lwIP is not our code: a warning from another lwIP version or compiler must
 # not break the build. Our port and apps keep -Werror.
 LWIP_WARN = ["-Wno-error"]
@@ -55,7 +55,7 @@ class Targets:
         return steps
 
     def _host_sources(self):
-        return sorted(glob.glob(self._rel("host", "*.c")))
+        return sorted(glob.glob(self._rel("host", "**", "*.c"), recursive=True))
 
     def _config_header(self):
         return os.path.join(self.b, "config", "duet_config.h")

@@ -1,0 +1,37 @@
+/* The command line of `duet run`, parsed without side effects (unit-tested, fuzzed). */
+#ifndef DUET_RUN_OPTIONS_H
+#define DUET_RUN_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "devices/block/block_dev.h"
+#include "devices/net/net_dev.h"
+
+struct run_options {
+    uint64_t mem_size;       /* bytes of guest RAM */
+    uint64_t console_limit;  /* bytes of guest console output; 0: no bound */
+    int quiet;               /* no host messages except errors */
+    int verbose;             /* host messages about each setup step */
+    int stats;               /* exit statistics at the end */
+    int no_sandbox;          /* skip seccomp: for debugging only */
+    int help;                /* --help was given */
+    struct block_spec blocks[BLOCK_MAX_DEVICES]; /* --block:NAME=PATH..., in order */
+    unsigned nblocks;
+    struct net_spec nets[NET_MAX_DEVICES];       /* --net:NAME=TAP..., in order */
+    unsigned nnets;
+    const char *mac_args[2 * NET_MAX_DEVICES]; /* --net-mac:..., applied after parsing */
+    unsigned nmac_args;
+    const char *image;       /* GUEST.elf */
+    int guest_argc;          /* arguments after `--` (or after the image) */
+    char **guest_argv;
+};
+
+/* Parses argv (argv[0] is "run"). 0, or -1 with a one-line reason in err. */
+int run_options_parse(struct run_options *o, int argc, char **argv, char *err, size_t errlen);
+
+/* "32M", "1G", "65536", "512K": bytes in *out. 0, or -1 when malformed or overflowing. */
+int parse_size(const char *s, uint64_t *out);
+
+extern const char run_usage[];
+
+#endif

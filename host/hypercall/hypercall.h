@@ -1,0 +1,74 @@
+/*
+ * The host side of the hypercall ABI (shared/include/duet/hypercall.h).
+ *
+ * Each hypercall lives in its own module (hc_*.c) and registers itself with
+ * DUET_HYPERCALL(); the dispatcher finds them through a linker section, so
+ * adding a hypercall never touches a central switch.
+ */
+#ifndef DUET_HOST_HYPERCALL_H
+#define DUET_HOST_HYPERCALL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "duet/hypercall.h"
+#include "lib/guest_mem.h"
+
+struct block_dev;
+struct net_dev;
+struct net_rx;
+
+enum hc_result {
+    HC_CONTINUE,  /* resume the guest */
+    HC_HALT,      /* the guest asked to stop; ctx->status holds its status */
+    HC_FAULT,     /* the guest broke the ABI; ctx->err says how */
+};
+
+struct hc_ctx {
+    struct guest_mem *mem;
+    int vm_fd;               /* for KVM_IRQ_LINE; -1 when there is no VM (tests) */
+    struct block_dev *blocks; /* attached block devices, by index */
+    unsigned nblocks;
+    struct net_dev *nets;    /* attached network devices, by index */
+    unsigned nnets;
+    struct net_rx *net_rx;   /* their receive interrupts; NULL in tests */
+    int console_fd;          /* where the guest's console goes */
+    uint64_t console_left;   /* bytes the guest may still print (UINT64_MAX: no bound) */
+    int console_full_reported;
+    int status;              /* OUT of HC_HALT */
+    int guest_crashed;       /* OUT of HC_HALT: the guest halted with DUET_STATUS_CRASH */
+    char err[256];           /* OUT of HC_FAULT: one line, no newline */
+    uint64_t count[DUET_HC_MAX]; /* hypercalls served, by number */
+    int have_boot_times;     /* OUT of DUET_HC_BOOT_TIMES */
+    uint64_t boot_entry_count, boot_main_count;
+};
+
+typedef enum hc_result (*hc_handler_fn)(struct hc_ctx *ctx, duet_gpa_t arg);
+
+struct hc_entry {
+    unsigned nr;
+    const char *name;
+    hc_handler_fn fn;
+};
+
+/* Registers `fn` as hypercall `nr`; use once per hypercall, at file scope. */
+#define DUET_HYPERCALL(nr_, name_, fn_) \
+    static const struct hc_entry hc_entry_##fn_ \
+    __attribute__((used, section("duet_hypercalls"), aligned(sizeof(void *)))) = \
+    { (nr_), (name_), (fn_) }
+
+/* Serves one MMIO access to the hypercall window: `offset` from DUET_HC_BASE. */
+enum hc_result hc_dispatch(struct hc_ctx *ctx, uint64_t offset, unsigned len,
+                           int is_write, uint64_t value);
+
+/* The registered hypercall's name, or NULL. */
+const char *hc_name(unsigned nr);
+
+/* Copies the argument struct in from the guest; HC_FAULT-style error when outside RAM. */
+int hc_copy_in(struct hc_ctx *ctx, const char *what, duet_gpa_t gpa, void *dst, size_t len);
+int hc_copy_out(struct hc_ctx *ctx, const char *what, duet_gpa_t gpa, const void *src, size_t len);
+
+/* Sets ctx->err (printf-style) and returns HC_FAULT. */
+enum hc_result hc_fault(struct hc_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,138 @@
+/*
+ * The manifest reader: finds the DUET_MANIFEST_SECTION section by name
+ * through the ELF section headers and validates it. A hostile image must
+ * get an error, never an out-of-bounds read (fuzzed: tests/fuzz/fuzz_manifest.c).
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "image/manifest.h"
+#include "lib/errmsg.h"
+
+const char *manifest_type_name(uint32_t type)
+{
+    return type == DUET_DEVICE_BLOCK ? "block" : type == DUET_DEVICE_NET ? "net" : "unknown";
+}
+
+/* [off, off + n) inside a buffer of len bytes, without wrap-around. */
+static int inside(size_t len, uint64_t off, uint64_t n)
+{
+    return off <= len && n <= len - off;
+}
+
+static int parse_section(const uint8_t *p, uint64_t size, struct manifest *m, char *err, size_t errlen)
+{
+    struct duet_manifest_header h;
+    if (size < sizeof h)
+        return errmsg(err, errlen, "manifest section too small (%llu bytes)", (unsigned long long)size);
+    memcpy(&h, p, sizeof h);
+    if (h.magic != DUET_MANIFEST_MAGIC)
+        return errmsg(err, errlen, "manifest has a bad magic number 0x%08x", h.magic);
+    if (h.count > DUET_MANIFEST_MAX || h.count * sizeof(struct duet_manifest_entry) > size - sizeof h)
+        return errmsg(err, errlen, "manifest claims %u devices, more than it holds", h.count);
+    m->present = 1;
+    m->abi_version = h.abi_version;
+    m->count = h.count;
+    memcpy(m->entries, p + sizeof h, h.count * sizeof(struct duet_manifest_entry));
+    for (unsigned i = 0; i < m->count; i++) {
+        struct duet_manifest_entry *e = &m->entries[i];
+        if (!memchr(e->name, 0, sizeof e->name) || !e->name[0])
+            return errmsg(err, errlen, "manifest entry %u has no valid name", i);
+        if (e->type != DUET_DEVICE_BLOCK && e->type != DUET_DEVICE_NET)
+            return errmsg(err, errlen, "manifest entry '%s' has unknown type %u", e->name, e->type);
+        if (e->flags & ~DUET_DEVICE_OPTIONAL)
+            return errmsg(err, errlen, "manifest entry '%s' has unknown flags 0x%x", e->name,
+                          e->flags);
+    }
+    return 0;
+}
+
+int manifest_read_buffer(const void *buf, size_t len, struct manifest *m, char *err, size_t errlen)
+{
+    const uint8_t *b = buf;
+    Elf64_Ehdr eh;
+    memset(m, 0, sizeof *m);
+    if (len < sizeof eh || memcmp(b, ELFMAG, SELFMAG) || b[EI_CLASS] != ELFCLASS64)
+        return errmsg(err, errlen, "not an ELF64 file");
+    memcpy(&eh, b, sizeof eh);
+    if (eh.e_shnum == 0)
+        return 0; /* stripped of section headers: no manifest */
+    if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shstrndx >= eh.e_shnum ||
+        !inside(len, eh.e_shoff, (uint64_t)eh.e_shnum * sizeof(Elf64_Shdr)))
+        return errmsg(err, errlen, "section header table is malformed or outside the file");
+    Elf64_Shdr strtab;
+    memcpy(&strtab, b + eh.e_shoff + eh.e_shstrndx * sizeof(Elf64_Shdr), sizeof strtab);
+    if (!inside(len, strtab.sh_offset, strtab.sh_size))
+        return errmsg(err, errlen, "section name table lies outside the file");
+    for (unsigned i = 0; i < eh.e_shnum; i++) {
+        Elf64_Shdr sh;
+        memcpy(&sh, b + eh.e_shoff + i * sizeof(Elf64_Shdr), sizeof sh);
+        size_t want = sizeof DUET_MANIFEST_SECTION; /* with its NUL */
+        if (sh.sh_name >= strtab.sh_size || strtab.sh_size - sh.sh_name < want ||
+            memcmp(b + strtab.sh_offset + sh.sh_name, DUET_MANIFEST_SECTION, want))
+            continue;
+        if (sh.sh_type != SHT_PROGBITS || !inside(len, sh.sh_offset, sh.sh_size))
+            return errmsg(err, errlen, "manifest section lies outside the file");
+        return parse_section(b + sh.sh_offset, sh.sh_size, m, err, errlen);
+    }
+    return 0;
+}
+
+/* The option that attaches a device of this type, for messages. */
+static const char *option_for(uint32_t type)
+{
+    return type == DUET_DEVICE_NET ? "--net:%s=TAP" : "--block:%s=FILE";
+}
+
+int manifest_check(const struct manifest *m, const struct attached_device *devs, unsigned n,
+                   char *err, size_t errlen)
+{
+    char opt[48];
+    for (unsigned i = 0; i < m->count; i++) {
+        const struct duet_manifest_entry *e = &m->entries[i];
+        unsigned k = 0;
+        while (k < n && !(devs[k].type == e->type && !strcmp(devs[k].name, e->name)))
+            k++;
+        if (k < n || (e->flags & DUET_DEVICE_OPTIONAL))
+            continue;
+        snprintf(opt, sizeof opt, option_for(e->type), e->name);
+        return errmsg(err, errlen, "the image needs %s device '%s': attach it with %s",
+                      manifest_type_name(e->type), e->name, opt);
+    }
+    for (unsigned k = 0; k < n; k++) {
+        unsigned i = 0;
+        while (i < m->count && !(m->entries[i].type == devs[k].type &&
+                                 !strcmp(m->entries[i].name, devs[k].name)))
+            i++;
+        if (i == m->count)
+            return errmsg(err, errlen, "%s device '%s' is attached but the image does not "
+                          "declare it (add '%s: %s' to its app.cfg)",
+                          manifest_type_name(devs[k].type), devs[k].name,
+                          manifest_type_name(devs[k].type), devs[k].name);
+    }
+    return 0;
+}
+
+int manifest_read_file(const char *path, struct manifest *m, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        return errmsg(err, errlen, "%s", strerror(errno));
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+        close(fd);
+        return errmsg(err, errlen, "not a regular, non-empty file");
+    }
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED)
+        return errmsg(err, errlen, "cannot map the file: %s", strerror(errno));
+    int rc = manifest_read_buffer(p, (size_t)st.st_size, m, err, errlen);
+    munmap(p, (size_t)st.st_size);
+    return rc;
+}

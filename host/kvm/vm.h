@@ -1,0 +1,39 @@
+/*
+ * One KVM virtual machine with one vCPU and an in-kernel GIC: the part of
+ * the host that talks to /dev/kvm. Only aarch64 builds implement it
+ * (vm_create.c, vcpu.c, gic.c, vm.c; the run loop is run/run_loop.c);
+ * other builds get vm_unsupported.c, whose vm_open() explains why it
+ * cannot run guests.
+ */
+#ifndef DUET_VM_H
+#define DUET_VM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "lib/guest_mem.h"
+
+struct vm {
+    int kvm_fd, vm_fd, vcpu_fd, gic_fd;
+    struct kvm_run *run;        /* the vCPU's shared run structure */
+    size_t run_size;
+    int gic_version;            /* 3, or 2 where the host has no GICv3 */
+    unsigned ipa_bits;
+    struct guest_mem *mem;
+    char err[256];              /* why the last call failed: one line */
+};
+
+/* Opens /dev/kvm, creates the VM and its RAM slot. 0 or -1 (vm->err). */
+int vm_open(struct vm *vm, struct guest_mem *mem);
+/* Creates the in-kernel GIC (v3, else v2) at the addresses of memmap.h. */
+int vm_create_gic(struct vm *vm);
+/* Creates and initialises vCPU 0 (PSCI 0.2), then finishes the GIC if there is one. */
+int vm_create_vcpu(struct vm *vm);
+/* PC, X0 (device tree), SP_EL1 and PSTATE (EL1h, DAIF masked) for boot. */
+int vm_set_boot_regs(struct vm *vm, uint64_t entry, uint64_t dtb, uint64_t sp);
+/* Reads one register by ONE_REG id (the guest's PC in error reports). */
+int vm_get_reg(struct vm *vm, uint64_t id, uint64_t *val);
+void vm_close(struct vm *vm);
+/* The guest's virtual counter now (ONE_REG TIMER_CNT) and its frequency. */
+int vm_guest_clock(struct vm *vm, uint64_t *count, uint64_t *freq);
+
+#endif

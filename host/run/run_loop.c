@@ -1,0 +1,140 @@
+/*
+ * The run loop: KVM_RUN until the guest stops, each exit to its handler.
+ * Hypercalls are MMIO stores to the hypercall window; every other exit is
+ * either the guest stopping (PSCI) or something to report and stop on.
+ */
+#if defined(__aarch64__)
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <linux/kvm.h>
+#include "duet/kvm_regs.h"
+#include "duet/memmap.h"
+#include "run/run_loop.h"
+
+static uint64_t guest_pc(struct vm *vm)
+{
+    uint64_t pc = 0;
+    vm_get_reg(vm, DUET_REG_PC, &pc);
+    return pc;
+}
+
+/* Every stop but a clean halt says why, on stderr, with the guest's PC. */
+static int stop(struct vm *vm, int status, const char *what)
+{
+    fprintf(stderr, "duet: %s (guest pc 0x%llx)\n", what, (unsigned long long)guest_pc(vm));
+    return status;
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int handle_mmio(struct vm *vm, struct hc_ctx *hc, int *done)
+{
+    struct kvm_run *run = vm->run;
+    uint64_t addr = run->mmio.phys_addr;
+    unsigned len = run->mmio.len;
+    char msg[320];
+    if (addr >= DUET_HC_BASE && addr - DUET_HC_BASE < DUET_HC_SIZE) {
+        uint64_t value = 0;
+        if (len <= sizeof value)
+            memcpy(&value, run->mmio.data, len); /* little-endian: low bytes first */
+        switch (hc_dispatch(hc, addr - DUET_HC_BASE, len, run->mmio.is_write, value)) {
+        case HC_CONTINUE:
+            if (!run->mmio.is_write)
+                memset(run->mmio.data, 0, sizeof run->mmio.data);
+            return 0;
+        case HC_HALT:
+            *done = 1;
+            if (hc->guest_crashed)
+                return stop(vm, DUET_STATUS_CRASH, "the guest crashed (its report is above)");
+            return hc->status;
+        case HC_FAULT:
+            *done = 1;
+            snprintf(msg, sizeof msg, "bad hypercall: %s", hc->err);
+            return stop(vm, DUET_STATUS_CRASH, msg);
+        }
+    }
+    *done = 1;
+    snprintf(msg, sizeof msg, "guest %s %u bytes at 0x%llx: no device there",
+             run->mmio.is_write ? "wrote" : "read", len, (unsigned long long)addr);
+    return stop(vm, DUET_STATUS_CRASH, msg);
+}
+
+static int handle_system_event(struct vm *vm, int *done)
+{
+    *done = 1;
+    switch (vm->run->system_event.type) {
+    case KVM_SYSTEM_EVENT_SHUTDOWN:
+        return 0; /* PSCI SYSTEM_OFF: a clean power-off */
+    case KVM_SYSTEM_EVENT_RESET:
+        return stop(vm, 0, "guest asked for a reset (PSCI SYSTEM_RESET); duet stops instead");
+    case KVM_SYSTEM_EVENT_CRASH:
+        return stop(vm, DUET_STATUS_CRASH, "guest reported a crash (system event)");
+    default: {
+        char msg[96];
+        snprintf(msg, sizeof msg, "unknown system event %u", vm->run->system_event.type);
+        return stop(vm, DUET_STATUS_CRASH, msg);
+    }
+    }
+}
+
+int vm_run(struct vm *vm, struct hc_ctx *hc, struct run_stats *stats, int collect)
+{
+    char msg[256];
+    for (;;) {
+        if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
+            if (errno == EINTR || errno == EAGAIN)
+                continue;
+            if (errno == ENOSYS) /* an MMIO access KVM could not decode (ESR.ISV=0) */
+                return stop(vm, DUET_STATUS_CRASH, "guest made an MMIO access KVM cannot "
+                            "decode (load/store with writeback or pair?)");
+            snprintf(msg, sizeof msg, "KVM_RUN failed: %s", strerror(errno));
+            return stop(vm, DUET_STATUS_HOST_ERROR, msg);
+        }
+        uint32_t reason = vm->run->exit_reason;
+        /* The benchmark floor: the least host work an MMIO exit can cost. */
+        if (reason == KVM_EXIT_MMIO && vm->run->mmio.phys_addr == DUET_HC_ADDR(DUET_HC_FLOOR) &&
+            vm->run->mmio.is_write) {
+            stats->exits[KVM_EXIT_MMIO]++;
+            continue;
+        }
+        uint64_t t0 = collect ? now_ns() : 0;
+        int done = 0, status = 0;
+        switch (reason) {
+        case KVM_EXIT_MMIO:
+            status = handle_mmio(vm, hc, &done);
+            break;
+        case KVM_EXIT_SYSTEM_EVENT:
+            status = handle_system_event(vm, &done);
+            break;
+        case KVM_EXIT_INTR:
+            break; /* a signal interrupted the guest; nothing to do */
+        case KVM_EXIT_FAIL_ENTRY:
+            snprintf(msg, sizeof msg, "KVM could not enter the guest (hardware reason 0x%llx)",
+                     (unsigned long long)vm->run->fail_entry.hardware_entry_failure_reason);
+            return stop(vm, DUET_STATUS_HOST_ERROR, msg);
+        case KVM_EXIT_INTERNAL_ERROR:
+            snprintf(msg, sizeof msg, "KVM internal error (suberror %u)",
+                     vm->run->internal.suberror);
+            return stop(vm, DUET_STATUS_HOST_ERROR, msg);
+        default:
+            snprintf(msg, sizeof msg, "unexpected KVM exit reason %u", reason);
+            return stop(vm, DUET_STATUS_CRASH, msg);
+        }
+        if (collect) {
+            unsigned slot = reason < RUN_STAT_MAX - 1 ? reason : RUN_STAT_MAX - 1;
+            stats->exits[slot]++;
+            stats->host_ns[slot] += now_ns() - t0;
+        }
+        if (done)
+            return status;
+    }
+}
+#endif

@@ -1,0 +1,180 @@
+"""`./build.py bench`: vm-exit latencies and the boot comparison, measured
+side by side in the same lab boot, written to build/bench/results.json with
+a table on the console and an SVG plot. Absolute times under emulation mean
+little: compare the ratios, which are computed within one run."""
+import json
+import os
+import platform
+import re
+import statistics
+
+from .. import runner, ui
+from . import net as benchnet
+from .plot import write_svg
+
+ROUNDS = 12
+ITERATIONS = 2000
+
+
+QEMU_ROUNDS = 6
+# QEMU's virt board with KVM booting the same hello built for qemu-virt.
+QEMU = ("./duet timeit %s -accel kvm -M virt,gic-version=3 -cpu host -m 64 -nodefaults "
+        "-display none -serial stdio -kernel apps/hello.qemu-virt.elf 2>&1 >/dev/null "
+        "| sed 's/^/qemu /'")
+
+
+def _boot_script(first, qemu_run):
+    """Duet hello, the bare-KVM floor and QEMU, alternated; `first` runs first (cold)."""
+    duet = "./duet timeit ./duet run --quiet apps/hello.duet.elf 2>&1 >/dev/null | sed 's/^/duet /'"
+    floor = "./duet timeit ./duet floor 2>&1 >/dev/null | sed 's/^/floor /'"
+    qemu = QEMU % qemu_run
+    pair = [duet, floor] if first == "duet" else [floor, duet]
+    lines = ["uname -r | sed 's/^/kernel /'"]
+    for i in range(ROUNDS):
+        lines += pair
+        if i < QEMU_ROUNDS:
+            lines.append(qemu)
+        lines.append("./duet timeit ./duet run --verbose apps/hello.duet.elf 2>&1 >/dev/null "
+                     "| sed 's/^/phases%d /'" % i)
+        pair.reverse()  # interleave: neither always goes first
+    return "\n".join(lines) + "\n"
+
+
+def _parse_boot(text):
+    runs = {"duet": [], "floor": [], "qemu": []}
+    phases = {}
+    kernel = None
+    for line in text.splitlines():
+        m = re.match(r"(duet|floor|qemu) timeit_ms ([\d.]+) status (\d+)", line)
+        if m and m.group(3) == "0":
+            runs[m.group(1)].append(float(m.group(2)))
+        m = re.match(r"phases\d+ duet: phase (.+?)\s+([\d.]+) ms", line)
+        if m:
+            phases.setdefault(m.group(1), []).append(float(m.group(2)))
+        m = re.match(r"phases\d+ timeit_ms ([\d.]+)", line)
+        if m:  # the whole process: what the phases leave out is exit and teardown
+            phases.setdefault("process wall (fork to exit)", []).append(float(m.group(1)))
+        if line.startswith("kernel "):
+            kernel = line.split(" ", 1)[1]
+    return runs, phases, kernel
+
+
+def _parse_exits(text):
+    rows, skipped = {}, {}
+    for line in text.splitlines():
+        if line.startswith("row "):
+            parts = line.split()
+            rows[parts[1]] = {k: int(v) for k, v in (p.split("=") for p in parts[2:])}
+        elif line.startswith("skip "):
+            _, name, why = line.split(" ", 2)
+            skipped[name] = why
+    return rows, skipped
+
+
+def _summary(xs):
+    return {"median_ms": round(statistics.median(xs), 3), "min_ms": round(min(xs), 3),
+            "n": len(xs)} if xs else None
+
+
+def main(proj):
+    images = proj.build(["hello", "exitbench", "udpecho", "tcpecho"], ["duet"], native=False,
+                        bench=True)
+    images += proj.build(["hello"], ["qemu-virt"], host=False, native=False)
+    files = runner.lab_files(proj, images)
+    lab = runner.lab_instance(proj)
+    from duetlab import native_possible
+    from duetlab.payload import RUN
+    extra = [] if native_possible() else [lab.qemu_archive()]
+    qemu_run = "qemu-system-aarch64" if native_possible() else RUN
+    out = {}
+    for first in ("duet", "floor"):
+        script = _boot_script(first, qemu_run)
+        if first == "duet":
+            script += "./duet run apps/exitbench.duet.elf -- %d\n" % ITERATIONS
+        res = lab.run(script, files, timeout=900, extra=extra)
+        if res.status != 0:
+            ui.error("bench: the lab run failed (status %s):\n%s" % (
+                res.status, (res.stdout + res.stderr).decode("utf-8", "replace")[-2000:]))
+            return 1
+        out[first] = res.stdout.decode("utf-8", "replace")
+    files["netload"] = os.path.join(proj.build_dir, "host", "netload")
+    res = lab.run(benchnet.script(), files, timeout=900,
+                  extra=[] if native_possible() else [lab.nettools_archive()])
+    if res.status != 0:
+        ui.error("bench: the network run failed (status %s):\n%s" % (
+            res.status, (res.stdout + res.stderr).decode("utf-8", "replace")[-2000:]))
+        return 1
+    net = benchnet.parse(res.stdout.decode("utf-8", "replace"))
+    runs_a, phases, kernel = _parse_boot(out["duet"])
+    runs_b, phases_b, _ = _parse_boot(out["floor"])
+    for k, v in phases_b.items():
+        phases.setdefault(k, []).extend(v)
+    rows, skipped = _parse_exits(out["duet"])
+    warm_duet = runs_a["duet"][1:] + runs_b["duet"]
+    warm_floor = runs_a["floor"] + runs_b["floor"][1:]
+    boot = {
+        "duet_ms": _summary(warm_duet), "floor_ms": _summary(warm_floor),
+        "duet_cold_ms": runs_a["duet"][0] if runs_a["duet"] else None,
+        "floor_cold_ms": runs_b["floor"][0] if runs_b["floor"] else None,
+        "qemu_ms": _summary(runs_a["qemu"][1:] + runs_b["qemu"][1:]),
+        "qemu_cold_ms": runs_a["qemu"][0] if runs_a["qemu"] else None,
+        "qemu_note": "qemu-system-aarch64 -accel kvm -M virt booting hello.qemu-virt.elf; "
+                     "Debian's arm64 QEMU, its start-up included",
+        "phases": {k: round(statistics.median(v), 3) for k, v in phases.items()},
+        "method": "wall time of each process (duet timeit), warm runs interleaved over "
+                  "two lab boots; cold = the first VM of a boot",
+    }
+    if boot["duet_ms"] and boot["floor_ms"]:
+        boot["duet_over_floor"] = round(boot["duet_ms"]["median_ms"] / boot["floor_ms"]["median_ms"], 3)
+    if boot["duet_ms"] and boot["qemu_ms"]:
+        boot["qemu_over_duet"] = round(boot["qemu_ms"]["median_ms"] / boot["duet_ms"]["median_ms"], 3)
+    floor = {"mmio_exit": rows.pop("floor_mmio_exit")} if "floor_mmio_exit" in rows else {}
+    ratios = {}
+    if "hypercall" in rows and floor:
+        for stat in ("p50_ns", "mean_ns", "loop_mean_ns"):
+            ratios["hypercall_over_floor_" + stat[:-3]] = round(
+                rows["hypercall"][stat] / max(floor["mmio_exit"][stat], 1), 3)
+    results = {
+        "env": {"kernel": kernel, "machine": platform.machine(),
+                "lab": "native" if _native() else "qemu-system-aarch64 TCG, -cpu max,pauth=off",
+                "iterations": ITERATIONS},
+        "exits": rows, "skipped": skipped, "floor": floor, "ratios": ratios, "boot": boot,
+        "net": net,
+    }
+    d = os.path.join(proj.build_dir, "bench")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "results.json"), "w") as f:
+        json.dump(results, f, indent=2)
+    write_svg(os.path.join(d, "results.svg"), results)
+    _print_table(results)
+    ui.info("wrote build/bench/results.json and build/bench/results.svg")
+    return 0
+
+
+def _native():
+    from duetlab import native_possible
+    return native_possible()
+
+
+def _print_table(r):
+    print("%-18s %10s %10s %10s %10s %10s" % ("exit row", "p50 ns", "mean ns", "p90 ns",
+                                             "p99 ns", "loop ns"))
+    rows = dict(r["exits"])
+    rows.update({"floor_mmio_exit": r["floor"]["mmio_exit"]} if r["floor"] else {})
+    for name, v in rows.items():
+        print("%-18s %10d %10d %10d %10d %10s" % (name, v["p50_ns"], v["mean_ns"], v["p90_ns"],
+                                                  v["p99_ns"], v.get("loop_mean_ns", "-")))
+    for name, why in r["skipped"].items():
+        print("%-18s skipped: %s" % (name, why))
+    for k, v in r["ratios"].items():
+        print("%-32s %.3f" % (k, v))
+    b = r["boot"]
+    print("boot: duet %s ms, floor %s ms (median warm), ratio %s; cold duet %s ms, cold floor %s ms"
+          % (b["duet_ms"] and b["duet_ms"]["median_ms"], b["floor_ms"] and b["floor_ms"]["median_ms"],
+             b.get("duet_over_floor"), b["duet_cold_ms"], b["floor_cold_ms"]))
+    print("boot: qemu %s ms (median warm), qemu/duet %s; cold qemu %s ms"
+          % (b["qemu_ms"] and b["qemu_ms"]["median_ms"], b.get("qemu_over_duet"), b["qemu_cold_ms"]))
+    for k, v in b["phases"].items():
+        print("  phase %-40s %8.3f ms" % (k, v))
+    if r.get("net"):
+        benchnet.print_table(r["net"])
