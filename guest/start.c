@@ -20,6 +20,7 @@
 
 extern int main(int argc, char **argv);
 extern void __libc_init_array(void);
+extern void env_init(const void *fdt);  /* posix/env.c */
 extern void _init_tls(void *tls);
 extern void _set_tls(void *tls);
 extern char __tls_size[], __tls_align[];
@@ -112,6 +113,7 @@ __attribute__((no_stack_protector)) _Noreturn void guest_start(const void *x0, u
     static char *argv[MAX_ARGS];
     int argc = args_from_fdt(fdt, argv);
     argv[argc] = NULL;
+    env_init(fdt);
     __libc_init_array();
     (void)ram_hint;
     int chosen = fdt_path_offset(fdt, "/chosen");

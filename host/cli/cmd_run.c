@@ -77,6 +77,8 @@ static int write_device_tree(struct guest_mem *mem, struct vm *vm, const struct 
         .gic_version = vm->gic_version,
         .bootargs = bootargs,
         .boot_times = o->verbose && !o->quiet,
+        .env = o->env,
+        .nenv = o->nenv,
         .blocks = blocks,
         .nblocks = o->nblocks,
         .nets = nets,

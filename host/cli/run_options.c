@@ -13,7 +13,8 @@
 
 const char run_usage[] =
     "usage: duet run [--mem=SIZE] [--quiet] [--verbose] [--stats] [--no-sandbox]\n"
-    "                [--block:NAME=FILE...] [--net:NAME=TAP...] GUEST.elf [-- ARGS...]\n"
+    "                [--block:NAME=FILE...] [--net:NAME=TAP...] [--env NAME=VALUE...]\n"
+    "                GUEST.elf [-- ARGS...]\n"
     "\n"
     "Boots GUEST.elf (a static aarch64 ELF built for the duet platform) in a KVM\n"
     "virtual machine with one vCPU and an in-kernel GIC, and serves its hypercalls.\n"
@@ -30,6 +31,7 @@ const char run_usage[] =
     "  --block:NAME=PATH[,ro][,sector=4096]\n"
     "               attach the raw file PATH as block device NAME (a-z 0-9 _);\n"
     "               its size must be a multiple of the sector size (default 512)\n"
+    "  --env NAME=VALUE  set NAME in the guest's environment (over app.cfg's env:)\n"
     "  --no-sandbox do not enter the seccomp sandbox before the guest runs\n"
     "               (debugging only: a sandbox kill names the system call)\n"
     "  --help       this text\n"
@@ -70,6 +72,24 @@ static int fail(char *err, size_t errlen, const char *fmt, const char *what)
 {
     snprintf(err, errlen, fmt, what);
     return -1;
+}
+
+/* --env NAME=VALUE: NAME as POSIX shells accept it, VALUE anything. */
+static int env_option(struct run_options *o, const char *v, char *err, size_t errlen)
+{
+    if (!v)
+        return errmsg(err, errlen, "option --env needs NAME=VALUE, e.g. --env HOME=/");
+    const char *eq = strchr(v, '=');
+    int ok = eq && eq != v && !(v[0] >= '0' && v[0] <= '9');
+    for (const char *c = v; ok && c < eq; c++)
+        ok = (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+             (*c >= '0' && *c <= '9') || *c == '_';
+    if (!ok)
+        return errmsg(err, errlen, "--env: '%s' is not NAME=VALUE (NAME: letters, digits, _)", v);
+    if (o->nenv == RUN_ENV_MAX)
+        return errmsg(err, errlen, "at most %d --env options", RUN_ENV_MAX);
+    o->env[o->nenv++] = v;
+    return 0;
 }
 
 /* --net-mac:NAME=MAC names a device given (before or after) with --net. */
@@ -155,6 +175,10 @@ int run_options_parse(struct run_options *o, int argc, char **argv, char *err, s
             o->nnets++;
         } else if (!strncmp(a, "--net-mac:", 10)) {
             if (net_mac_option(o, a + 10, err, errlen) < 0)
+                return -1;
+        } else if (!strncmp(a, "--env=", 6) || !strcmp(a, "--env")) {
+            const char *v = a[5] == '=' ? a + 6 : (i + 1 < argc ? argv[++i] : NULL);
+            if (env_option(o, v, err, errlen) < 0)
                 return -1;
         } else if (!strncmp(a, "--console-limit=", 16)) {
             if (parse_size(a + 16, &o->console_limit))

@@ -7,6 +7,8 @@
 #include "devices/block/block_dev.h"
 #include "devices/net/net_dev.h"
 
+#define RUN_ENV_MAX 64
+
 struct run_options {
     uint64_t mem_size;       /* bytes of guest RAM */
     uint64_t console_limit;  /* bytes of guest console output; 0: no bound */
@@ -21,6 +23,8 @@ struct run_options {
     unsigned nnets;
     const char *mac_args[2 * NET_MAX_DEVICES]; /* --net-mac:..., applied after parsing */
     unsigned nmac_args;
+    const char *env[RUN_ENV_MAX]; /* --env NAME=VALUE..., in order (later wins) */
+    unsigned nenv;
     const char *image;       /* GUEST.elf */
     int guest_argc;          /* arguments after `--` (or after the image) */
     char **guest_argv;

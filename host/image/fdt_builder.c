@@ -139,6 +139,22 @@ static int add_nets(void *fdt, const struct fdt_params *p)
     return 0;
 }
 
+/* NUL-separated strings, as a device-tree string list is. */
+static int env_property(void *fdt, const char *const *env, unsigned n)
+{
+    int len = 0;
+    for (unsigned i = 0; i < n; i++)
+        len += (int)strlen(env[i]) + 1;
+    char *val;
+    int err = fdt_property_placeholder(fdt, DUET_FDT_ENV, len, (void **)&val);
+    for (unsigned i = 0; !err && i < n; i++) {
+        size_t l = strlen(env[i]) + 1;
+        memcpy(val, env[i], l);
+        val += l;
+    }
+    return err;
+}
+
 static int build(void *fdt, int size, const struct fdt_params *p, const char *bootargs)
 {
     char name[32], duet_path[40];
@@ -165,6 +181,8 @@ static int build(void *fdt, int size, const struct fdt_params *p, const char *bo
     TRY(fdt_property(fdt, "rng-seed", p->rng_seed, sizeof(p->rng_seed)));
     if (p->boot_times)
         TRY(fdt_property(fdt, DUET_FDT_BOOT_TIMES, NULL, 0));
+    if (p->nenv)
+        TRY(env_property(fdt, p->env, p->nenv));
     TRY(fdt_end_node(fdt));
 
     uint64_t mem[2] = { p->ram_base, p->ram_size };

@@ -36,6 +36,8 @@ struct fdt_params {
     const char *bootargs;      /* joined guest args (bootargs_join); NULL = "" */
     uint8_t     rng_seed[FDT_RNG_SEED_BYTES]; /* /chosen/rng-seed, e.g. getrandom() */
     int         boot_times;    /* ask the guest for DUET_HC_BOOT_TIMES (--verbose) */
+    const char *const *env;    /* /chosen "duet,env": NAME=VALUE strings */
+    unsigned    nenv;
     const struct block_dev *blocks; /* /duet@.../block@N nodes, by index */
     unsigned    nblocks;
     const struct net_dev *nets;     /* /duet@.../net@N nodes, by index */

@@ -1,4 +1,5 @@
 /* `duet run` option parsing and sizes. */
+#include <string.h>
 #include "check.h"
 #include "cli/run_options.h"
 #include "duet/memmap.h"
@@ -62,6 +63,28 @@ static void test_errors(void)
     CHECK(parse(&o, err, 2, help) == 0 && o.help);
 }
 
+static void test_env(void)
+{
+    struct run_options o;
+    char err[256];
+    char *a[] = { "run", "--env", "HOME=/", "--env=A_1=x=y", "--env", "EMPTY=", "g.elf", NULL };
+    CHECK(parse(&o, err, 7, a) == 0);
+    CHECK(o.nenv == 3);
+    CHECK_STR(o.env[0], "HOME=/");
+    CHECK_STR(o.env[1], "A_1=x=y");  /* the value may hold '=' */
+    CHECK_STR(o.env[2], "EMPTY=");
+    const char *bad[] = { "NOEQUALS", "=v", "1X=v", "A-B=v", "A B=v", NULL };
+    for (int i = 0; bad[i]; i++) {
+        char *b[] = { "run", "--env", (char *)bad[i], "g.elf", NULL };
+        CHECK(parse(&o, err, 4, b) == -1);
+        CHECK(strstr(err, "--env") != NULL);
+    }
+    char *c[] = { "run", "g.elf", "--env", NULL };  /* after the image: the guest's */
+    CHECK(parse(&o, err, 3, c) == 0 && o.nenv == 0);
+    char *d[] = { "run", "--env", NULL };
+    CHECK(parse(&o, err, 2, d) == -1);
+}
+
 static void test_default_mem(void)
 {
     struct run_options o;
@@ -78,5 +101,6 @@ int main(void)
     RUN_TEST(test_image_and_guest_args);
     RUN_TEST(test_errors);
     RUN_TEST(test_default_mem);
+    RUN_TEST(test_env);
     return CHECK_EXIT();
 }

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 
-from . import ui
+from . import buildlog, ui
 
 
 class BuildError(Exception):
@@ -38,9 +38,12 @@ def _depfile_inputs(depfile):
 class Step:
     """One command producing one output file from inputs."""
 
-    def __init__(self, output, inputs, argv, depfile=None, after=()):
+    def __init__(self, output, inputs, argv, depfile=None, after=(), summarize=False):
         self.output, self.inputs, self.argv = output, list(inputs), list(argv)
         self.depfile = depfile
+        # A user's app: a failure is summed up (first error, missing calls)
+        # instead of leaving the whole compiler output as the last word.
+        self.summarize = summarize
         self.after = list(after)  # steps that must finish first
 
     def _cmdfile(self):
@@ -81,6 +84,12 @@ class Step:
                 os.unlink(self.output)
             except FileNotFoundError:
                 pass
+            if self.summarize:
+                text = r.stdout.decode("utf-8", "replace")
+                msg = buildlog.explain(self.output, text, is_link=not self.depfile)
+                if msg:
+                    with lock:
+                        ui.error("%s: %s" % (os.path.relpath(self.output), msg))
             raise BuildError(os.path.relpath(self.output))
         with open(self._cmdfile(), "w") as f:
             f.write("\0".join(self.argv))

@@ -14,6 +14,7 @@ import subprocess
 
 from .make import Step
 from . import lwip
+from . import appcfg
 from . import manifest
 from . import setup
 
@@ -40,7 +41,7 @@ class Targets:
     def _rel(self, *p):
         return os.path.join(self.root, *p)
 
-    def _objs(self, cc, cflags, sources, objdir, extra_inputs=(), base=None):
+    def _objs(self, cc, cflags, sources, objdir, extra_inputs=(), base=None, summarize=False):
         """One compile step per source, into objdir/PATH.o with PATH relative
         to base (default: the tree)."""
         steps = []
@@ -51,7 +52,8 @@ class Targets:
             obj = os.path.join(objdir, rel + ".o")
             dep = obj + ".d"
             argv = [cc] + cflags + ["-MMD", "-MF", dep, "-c", src, "-o", obj]
-            steps.append(Step(obj, [src] + list(extra_inputs), argv, depfile=dep))
+            steps.append(Step(obj, [src] + list(extra_inputs), argv, depfile=dep,
+                              summarize=summarize))
         return steps
 
     def _host_sources(self):
@@ -191,22 +193,29 @@ class Targets:
         cflags = self.guest_cflags(platform)
         if platform not in self._guest_os:
             srcs = []
-            for d in (self._rel("guest"), self._rel("platforms", platform)):
+            for d in (self._rel("guest"), self._rel("guest", "fs"), self._rel("guest", "posix"),
+                      self._rel("platforms", platform)):
                 srcs += sorted(glob.glob(os.path.join(d, "*.c")) + glob.glob(os.path.join(d, "*.S")))
             self._guest_os[platform] = self._objs(self.cross, cflags, srcs,
                                                   os.path.join(self.b, "obj", "guest", platform))
         os_objs = self._guest_os[platform]
-        app_srcs = sorted(glob.glob(os.path.join(app_dir, "*.c")) + glob.glob(os.path.join(app_dir, "*.S")))
+        cfg = appcfg.read(app_dir)
+        app_srcs = cfg.source_files()
         if not app_srcs:
-            raise SystemExit("build.py: app folder %s has no C sources" % app_dir)
-        manifest_c = manifest.write_source(
-            app_dir, os.path.join(self.b, "gen", "apps", name, "manifest.c"))
-        app_cflags, lib_objs = cflags, []
-        if "lwip" in manifest.uses(app_dir):
-            app_cflags = cflags + self._lwip_cflags()
+            raise SystemExit("build.py: app folder %s has no C sources%s" % (
+                app_dir, " matching app.cfg's sources:" if cfg.sources else ""))
+        gen = os.path.join(self.b, "gen", "apps", name)
+        manifest_c = manifest.write_source(app_dir, os.path.join(gen, "manifest.c"))
+        env_c = manifest.write_env_source(cfg.env, os.path.join(gen, "env.c"))
+        lib_objs = []
+        app_cflags = self._app_cflags(cflags, cfg)
+        if "lwip" in cfg.uses:
+            app_cflags += self._lwip_cflags()
             lib_objs = self._lwip_objs(platform, cflags)
-        app_objs = self._objs(self.cross, app_cflags, app_srcs + [manifest_c],
-                              os.path.join(self.b, "obj", "apps", name, platform))
+        objdir = os.path.join(self.b, "obj", "apps", name, platform)
+        app_objs = self._objs(self.cross, app_cflags, app_srcs, objdir, base=app_dir,
+                              summarize=True)
+        app_objs += self._objs(self.cross, cflags, [manifest_c, env_c], objdir)
         objs = os_objs + lib_objs + app_objs
         out = os.path.join(self.b, "apps", "%s.%s.elf" % (name, platform))
         ld = self._rel("guest", "guest.ld")
@@ -215,8 +224,19 @@ class Targets:
                                         "-Wl,--gc-sections", "-Wl,--build-id=none",
                                         "-Wl,-z,max-page-size=4096",  # no 64 KiB file padding
                                         "-Wl,--defsym=__stack_size=" + stack, "-o", out]
-        link += [o.output for o in objs] + ["/usr/lib/aarch64-linux-gnu/libfdt.a", "-lm"]
-        return Step(out, [o.output for o in objs] + [ld], link, after=objs)
+        link += [o.output for o in objs] + ["/usr/lib/aarch64-linux-gnu/libfdt.a"]
+        link += ["-l" + lib for lib in cfg.libs if lib != "m"] + ["-lm"]
+        return Step(out, [o.output for o in objs] + [ld], link, after=objs, summarize=True)
+
+    def _app_cflags(self, cflags, cfg):
+        """Duet's own apps keep -Werror; any other app's warnings are shown,
+        never fatal (app.cfg's werror: overrides both ways). The app's
+        include: folders and cflags: come last, so they win."""
+        own = os.path.abspath(cfg.app_dir).startswith(self._rel("apps") + os.sep)
+        werror = cfg.werror if cfg.werror is not None else own
+        flags = [f for f in cflags if f not in WARN]
+        flags += WARN if werror else ["-Wall"]
+        return flags + ["-I" + d for d in cfg.include_dirs()] + cfg.cflags
 
     # --- lwIP (apps whose app.cfg says `uses: lwip`) --------------------------
     def _lwip_tree(self):

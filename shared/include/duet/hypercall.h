@@ -179,6 +179,9 @@ struct duet_hc_boot_times {
     uint64_t main_count;   /* IN: CNTVCT_EL0 just before main() */
 };
 #define DUET_FDT_BOOT_TIMES "duet,boot-times"
+/* /chosen "duet,env": NAME=VALUE strings (duet run --env), NUL-separated;
+ * the guest puts them in its environment over app.cfg's defaults. */
+#define DUET_FDT_ENV "duet,env"
 
 /* Device-tree node the host writes so the guest can find the window. */
 #define DUET_FDT_NODE      "duet"

@@ -1,0 +1,14 @@
+/* uname(2) (picolibc has no <sys/utsname.h>). */
+#ifndef DUET_SYS_UTSNAME_H
+#define DUET_SYS_UTSNAME_H
+
+struct utsname {
+    char sysname[65];
+    char nodename[65];
+    char release[65];
+    char version[65];
+    char machine[65];
+};
+
+int uname(struct utsname *u);
+#endif
