@@ -347,3 +347,23 @@ static const struct vnode_ops ram_ops = {
     .read = ram_read, .write = ram_write, .truncate = ram_truncate,
     .getattr = ram_getattr, .readdir = ram_readdir, .release = ram_release,
 };
+
+/* Frees a whole tree (an unmount); nothing may hold a node of it. */
+void ramfs_free(struct vnode *root)
+{
+    struct ram_node *n = ram(root);
+    while (n->entries) {
+        struct ram_entry *e = n->entries;
+        n->entries = e->next;
+        if (S_ISDIR(e->node->v.mode))
+            ramfs_free(&e->node->v);
+        else if (--e->node->nlink <= 0) {
+            e->node->v.refs = 0;
+            maybe_free(e->node);
+        }
+        free(e);
+    }
+    n->nlink = 0;
+    n->v.refs = 0;
+    maybe_free(n);
+}

@@ -57,6 +57,19 @@ GUEST_CASES = [
               host_opts=["--mem=4M"]),
 ]
 
+# The POSIX surface (issue: Real programs 1/2): files, dirs, process/time/env calls.
+GUEST_CASES += [
+    GuestCase("posix: files, dirs, fds, env, process, time, signals", "posix", [], 0,
+              ["ok rename over existing", "ok fopen w", "ok readdir lists entries",
+               "ok env default from app.cfg", "POSIX_OVERRIDE=app-cfg", "posix: 0 failure(s)"]),
+    GuestCase("posix: --env overrides app.cfg's env:", "posix", ["misc"], 0,
+              ["POSIX_OVERRIDE=from-host", "posix: 0 failure(s)"], platforms=("duet",),
+              host_opts=["--env", "POSIX_OVERRIDE=from-host"]),
+    GuestCase("posix: a full RAM file system is ENOSPC, then space comes back", "posix",
+              ["enospc"], 0, ["ok fill: ENOSPC", "ok space came back", "posix: 0 failure(s)"],
+              platforms=("duet",), host_opts=["--mem=8M"]),
+]
+
 # The guest OS (issue: Guest OS): libc, time and interrupts, faults named.
 GUEST_CASES += [
     GuestCase("libc: data, bss, fpu, libm, tls, setjmp, malloc", "libc", [], 0,

@@ -111,5 +111,6 @@ extern const struct file_ops vnode_file_ops;
 
 /* A fresh RAM file system's root (ramfs.c), bounded by the heap (ENOSPC). */
 struct vnode *ramfs_new(void);
+void ramfs_free(struct vnode *root);  /* a whole tree, nothing holding it */
 
 #endif
