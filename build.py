@@ -27,6 +27,26 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 from duetbuild import cli  # noqa: E402
 
 
+# `duet run` options whose value may come as the next word.
+VALUE_OPTIONS = ("--env", "--console-limit")
+
+
+def host_options(parser, extra):
+    """The words build.py does not know after `run APP`: duet run's options."""
+    opts, i = [], 0
+    while i < len(extra):
+        w = extra[i]
+        if not w.startswith("--"):
+            parser.error("'%s': guest arguments go after -- (./build.py run APP -- ARGS)" % w)
+        if w in VALUE_OPTIONS:
+            if i + 1 >= len(extra):
+                parser.error("%s needs a value" % w)
+            w, i = w + "=" + extra[i + 1], i + 1
+        opts.append(w)
+        i += 1
+    return opts
+
+
 def main():
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -42,7 +62,13 @@ def main():
     p.add_argument("app")
     p.add_argument("--platform", help="override the configured platform")
     p.add_argument("--mem", help="guest RAM, e.g. 64M")
-    p.epilog = "Guest arguments go after --: ./build.py run hello -- one two"
+    p.add_argument("--gdb", action="store_true", help="wait for gdb and open gdb-multiarch on it")
+    p.add_argument("--gdb-port", type=int, default=None, help="only start the gdb stub on this port")
+    p.add_argument("--core-dir", help="on a crash, bring the guest's ELF core back into this directory")
+    p.epilog = ("Other options go to `duet run` (--block:NAME=FILE, --net:NAME=TAP, "
+                "--env NAME=VALUE, --verbose, ...; see duet run --help), with paths "
+                "carried into the lab. Guest arguments go after --: "
+                "./build.py run hello -- one two")
     p = sub.add_parser("lab", help="boot the lab with the current build")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--script", help="shell script to run inside (cwd /duet)")
@@ -61,7 +87,12 @@ def main():
     if "--" in argv:  # everything after -- belongs to the guest, untouched
         i = argv.index("--")
         argv, guest_args = argv[:i], argv[i + 1:]
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    args.host_opts = []
+    if extra and args.command == "run":
+        args.host_opts = host_options(parser, extra)
+    elif extra:
+        parser.error("unrecognized arguments: %s" % " ".join(extra))
     if not args.command:
         parser.print_help()
         return 2

@@ -9,6 +9,7 @@
 #include "duet/hypercall.h"
 #include "duet/layout.h"
 #include "duet/platform.h"
+#include "sched/scheduler.h"
 
 void (*exception_irq_handler)(struct exc_frame *f);
 
@@ -56,6 +57,13 @@ static const char *diagnose(const struct exc_frame *f)
     if (ec == 0x25 || ec == 0x21) {
         if (in_guard_page(f->far))
             return "stack overflow (hit the guard page below the stack)";
+        const struct duet_thread *t = sched_guard_owner(f->far);
+        if (t) {
+            static char why[80];
+            snprintf(why, sizeof why, "stack overflow of thread '%s' (hit its guard page)",
+                     t->name);
+            return why;
+        }
         if (f->far < 4096)
             return "NULL pointer dereference";
         if (ec == 0x21 && perm)
@@ -82,7 +90,7 @@ static void backtrace(uint64_t fp, uint64_t pc)
     for (int depth = 1; depth < 32 && fp; depth++) {
         /* Follow frame records only inside our own image's RAM, 16-aligned. */
         if ((fp & 15) || fp < (uintptr_t)__image_start || fp + 16 > guest_ram_end ||
-            in_guard_page(fp))
+            in_guard_page(fp) || sched_guard_owner(fp))
             break;
         const uint64_t *rec = (const uint64_t *)(uintptr_t)fp;
         if (!rec[1])
@@ -94,10 +102,18 @@ static void backtrace(uint64_t fp, uint64_t pc)
     }
 }
 
+_Static_assert(sizeof(struct exc_frame) == sizeof(struct duet_crash_frame) &&
+               __builtin_offsetof(struct exc_frame, elr) ==
+               __builtin_offsetof(struct duet_crash_frame, elr), "exc_frame is the ABI's crash frame");
+
 _Noreturn void crash(const char *why, const struct exc_frame *f)
 {
+    if (f)
+        platform_crash_frame(f);
     fflush(stdout);
     out("\n*** Duet guest crash: %s\n", why);
+    const struct duet_thread *self = sched_self();
+    out("thread: '%s' (id %u, %u running)\n", self->name, self->id, sched_thread_count());
     if (f) {
         unsigned ec = (unsigned)(f->esr >> 26) & 0x3f;
         const char *d = diagnose(f);

@@ -9,6 +9,7 @@
 #include "duet/irq.h"
 #include "duet/kvm_regs.h"
 #include "duet/mmio.h"
+#include "sched/scheduler.h"
 
 #define GICD_CTLR        0x0000
 #define GICD_IGROUPR     0x0080
@@ -45,6 +46,7 @@ static void dispatch(unsigned intid)
         crash("interrupt with no handler", NULL);
     counts[intid]++;
     handlers[intid].fn(intid, handlers[intid].ctx);
+    sched_event_signal(); /* threads waiting for a device (sched_wait_event) look again */
 }
 
 static void irq_entry_v3(struct exc_frame *f)

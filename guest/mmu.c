@@ -140,3 +140,10 @@ void mmu_init(const void *fdt, uint64_t ram_end_hint)
               | (1ULL << 12)      /* I: instruction cache */
               | (1ULL << 19);     /* WXN: anything writable is never executable */
 }
+
+/* The level-2 table of RAM's first GiB: guest/sched/mmu_guard.c splits its
+ * blocks to put guard pages under thread stacks. */
+uint64_t *mmu_ram_table(void)
+{
+    return l2_ram0;
+}

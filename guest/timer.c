@@ -11,6 +11,7 @@
 #include "duet/kvm_irq.h"
 #include "duet/kvm_regs.h"
 #include "duet/time.h"
+#include "sched/scheduler.h"
 
 #define CNTV_ENABLE 1u
 #define CNTV_IMASK  2u
@@ -93,7 +94,10 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
         errno = EINVAL;
         return -1;
     }
-    timer_wait_until(counter_read() + counter_ticks((uint64_t)req->tv_sec, (uint64_t)req->tv_nsec));
+    /* Other threads run meanwhile; with none, the scheduler waits in WFI. */
+    uint64_t ns = (uint64_t)req->tv_sec > 100ULL * 365 * 86400 ? SCHED_FOREVER - 1
+                : (uint64_t)req->tv_sec * 1000000000ULL + (uint64_t)req->tv_nsec;
+    sched_sleep_until(sched_now() + ns);
     if (rem)
         rem->tv_sec = rem->tv_nsec = 0;
     return 0;

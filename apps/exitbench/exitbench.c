@@ -7,6 +7,8 @@
  *   exitbench [ITERATIONS]         (default 2000 per row)
  * Output: one line per row, "row NAME n=.. mean_ns=.. p50_ns=.. p90_ns=..
  * p99_ns=.. max_ns=.. min_ns=.. loop_mean_ns=..", or "skip NAME reason".
+ * k is the number of operations one sample times (see bench.c); times are
+ * per operation.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +27,15 @@ static void op_hvc(void)
 }
 
 #ifdef DUET_PLATFORM_DUET
+static uint64_t hvc_floor_x0;
+/* DUET_HVC_FLOOR: reaches the host where its kernel has the SMCCC filter. */
+static void op_hvc_user(void)
+{
+    register uint64_t x0 __asm__("x0") = DUET_HVC_FLOOR;
+    __asm__ volatile("hvc #0" : "+r"(x0) :: "x1", "x2", "x3", "memory");
+    hvc_floor_x0 = x0;
+}
+
 static struct duet_hc_walltime wt;
 static void op_hypercall(void)
 {
@@ -75,6 +86,15 @@ int main(int argc, char **argv)
            (unsigned long long)bench_overhead_ns());
     bench_row("hvc", op_hvc);
 #ifdef DUET_PLATFORM_DUET
+    op_hvc_user();
+    if (hvc_floor_x0 == DUET_HVC_FLOOR) /* the host resumed us: x0 untouched */
+        bench_row("hvc_user", op_hvc_user);
+    else
+        printf("skip hvc_user KVM answered the HVC itself (no SMCCC filter: Linux < 6.4)\n");
+#else
+    printf("skip hvc_user not the duet platform\n");
+#endif
+#ifdef DUET_PLATFORM_DUET
     /* Interleaved, so both see the same host noise. */
     bench_pair("hypercall", op_hypercall, "floor_mmio_exit", op_floor);
 #else
@@ -87,13 +107,13 @@ int main(int argc, char **argv)
         bench_row("eoi", op_eoi);
     else
         printf("skip eoi GICv3 system-register interface only\n");
-    bench_timer_irq();
+    bench_timer_irq(n);
+    bench_stage2_fault(n);
 #ifdef DUET_PLATFORM_DUET
-    bench_inject_irq(op_irq_request);
+    bench_inject_irq(op_irq_request, n);
 #else
     printf("skip inject_irq not the duet platform\n");
 #endif
-    printf("skip hvc_user Linux < 6.4 has no SMCCC filter; HVCs never reach the host\n");
     printf("skip ipi one vCPU\n");
     return 0;
 }

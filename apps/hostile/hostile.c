@@ -128,6 +128,10 @@ static const struct { const char *name; int (*fn)(void); } modes[] = {
     { "net-bad-lengths", net_bad_lengths },   /* these three want --net:net0=TAP */
     { "net-rx-outside", net_rx_outside },
     { "net-desc-outside", net_desc_outside },
+    { "virtio-unoffered", virtio_unoffered },       /* these want a virtio NIC */
+    { "virtio-queue-size", virtio_queue_size },
+    { "virtio-rings-outside", virtio_rings_outside },
+    { "virtio-chain-loop", virtio_chain_loop },     /* with --net-backend=thread */
 };
 
 int main(int argc, char **argv)

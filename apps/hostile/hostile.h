@@ -15,5 +15,9 @@ extern uint64_t guest_ram_end; /* the guest OS's view of RAM (guest/mmu.c) */
 int net_bad_lengths(void);
 int net_rx_outside(void);
 int net_desc_outside(void);
+int virtio_unoffered(void);
+int virtio_queue_size(void);
+int virtio_rings_outside(void);
+int virtio_chain_loop(void);
 
 #endif

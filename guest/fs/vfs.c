@@ -19,6 +19,9 @@ static struct mount {
 static int nmounts;
 static char cwd[VFS_PATH_MAX] = "/";
 
+/* The platform's own file systems (duet: --dir shares); none by default. */
+__attribute__((weak)) void vfs_platform_mounts(struct vnode *root) { (void)root; }
+
 void vnode_put(struct vnode *n)
 {
     if (--n->refs <= 0 && n->ops->release)
@@ -36,6 +39,7 @@ static int ensure_root(void)
     mounts[0] = (struct mount){ "/", 1, root };
     nmounts++;
     root->ops->mkdir(root, "tmp", 3, 01777);  /* programs expect /tmp */
+    vfs_platform_mounts(root);
     return 0;
 }
 

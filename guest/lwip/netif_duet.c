@@ -12,6 +12,9 @@
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "netif_duet.h"
+#if !NO_SYS
+#include "duet/wait.h"
+#endif
 
 _Static_assert(PBUF_POOL_BUFSIZE >= DUET_NET_FRAME_MAX, "a pool pbuf must hold a jumbo frame");
 
@@ -59,6 +62,9 @@ static err_t link_output(struct netif *nif, struct pbuf *p)
     pbuf_copy_partial(p, slot, p->tot_len, 0);
     d->tx[d->tx_n++] = (struct duet_net_desc){ .data = (uint64_t)(uintptr_t)slot,
                                                .len = p->tot_len };
+#if !NO_SYS
+    sched_event_signal(); /* the receive thread sends the queue at its next turn */
+#endif
     return ERR_OK;
 }
 

@@ -121,7 +121,9 @@ int netstack_init(int argc, char **argv)
     }
     if (n > MAX_NETIFS)
         n = MAX_NETIFS;
-    lwip_init();
+#if NO_SYS
+    lwip_init(); /* otherwise tcpip_init() did (netstack_sockets_start) */
+#endif
     for (int dev = 0; dev < n; dev++)
         if (add_device(dev, argc, argv) < 0)
             return -1;

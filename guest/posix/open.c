@@ -78,27 +78,27 @@ static int do_open(int dirfd, const char *path, int flags, mode_t mode)
     return fd;
 }
 
+/* The mode argument exists only with O_CREAT: read it only then. */
+#define MODE_ARG(flags, mode) do { \
+        if ((flags) & O_CREAT) { \
+            va_list ap_; \
+            va_start(ap_, flags); \
+            (mode) = (mode_t)va_arg(ap_, int); \
+            va_end(ap_); \
+        } \
+    } while (0)
+
 int openat(int dirfd, const char *path, int flags, ...)
 {
     mode_t mode = 0;
-    if (flags & O_CREAT) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = (mode_t)va_arg(ap, int);
-        va_end(ap);
-    }
+    MODE_ARG(flags, mode);
     return (int)sys_ret(do_open(dirfd, path, flags, mode));
 }
 
 int open(const char *path, int flags, ...)
 {
     mode_t mode = 0;
-    if (flags & O_CREAT) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = (mode_t)va_arg(ap, int);
-        va_end(ap);
-    }
+    MODE_ARG(flags, mode);
     return (int)sys_ret(do_open(AT_FDCWD, path, flags, mode));
 }
 

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <utime.h>
 #include <unistd.h>
 #include "duet/vfs.h"
 #include "sysret.h"
@@ -212,3 +214,28 @@ ssize_t readlink(const char *path, char *buf, size_t len)
     (void)buf; (void)len;
     return access(path, F_OK) ? -1 : sys_ret(-EINVAL);  /* exists, but is no link */
 }
+
+/* Only regular files and directories exist here. */
+int mkfifo(const char *path, mode_t mode) { (void)path; (void)mode; return (int)sys_ret(-EPERM); }
+int mknod(const char *path, mode_t mode, dev_t dev)
+{
+    (void)path; (void)mode; (void)dev;
+    return (int)sys_ret(-EPERM);
+}
+
+/* Times are kept by the file systems themselves (ramfs: the last change);
+ * setting them is accepted on an existing file. */
+int utimes(const char *path, const struct timeval tv[2]) { (void)tv; return access(path, F_OK); }
+int utime(const char *path, const struct utimbuf *t) { (void)t; return access(path, F_OK); }
+int utimensat(int dirfd, const char *path, const struct timespec ts[2], int flags)
+{
+    (void)ts;
+    return faccessat(dirfd, path, F_OK, flags);
+}
+int futimens(int fd, const struct timespec ts[2])
+{
+    (void)ts;
+    return fd_get(fd) ? 0 : (int)sys_ret(-EBADF);
+}
+int fchown(int fd, uid_t u, gid_t g) { (void)u; (void)g; return fd_get(fd) ? 0 : (int)sys_ret(-EBADF); }
+int lchown(const char *path, uid_t u, gid_t g) { return chown(path, u, g); }

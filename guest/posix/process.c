@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "duet/hypercall.h"
+#include "duet/vfs.h"
 #include "sysret.h"
 
 pid_t getppid(void) { return 0; }
@@ -139,4 +141,10 @@ _sig_func_ptr signal(int sig, _sig_func_ptr h)
     if (sigaction(sig, &act, &old) < 0)
         return SIG_ERR;
     return old.sa_handler;
+}
+
+int ioctl(int fd, unsigned long request, ...)
+{
+    (void)request;
+    return (int)sys_ret(fd_get(fd) ? -ENOTTY : -EBADF);
 }

@@ -15,9 +15,13 @@
 #include "devices/block/block_dev.h"
 #include "devices/net/net_dev.h"
 #include "devices/net/net_rx.h"
+#include "debug/core_dump.h"
+#include "debug/gdb_stub.h"
+#include "devices/virtio/virtio_net.h"
 #include "duet/kvm_irq.h"
 #include "duet/memmap.h"
 #include "duet_config.h"
+#include "image/image_file.h"
 #include "image/bootargs.h"
 #include "image/elf_loader.h"
 #include "image/fdt_builder.h"
@@ -34,35 +38,77 @@ static int host_error(struct vm *vm)
 
 static struct block_dev blocks[BLOCK_MAX_DEVICES];
 static struct net_dev nets[NET_MAX_DEVICES];
+static struct dir_share dirs[DIR_MAX_SHARES];
+static struct virtio_net vnets[NET_MAX_DEVICES];
+
+enum { NETS_HYPERCALL, NETS_VIRTIO_VHOST, NETS_VIRTIO_THREAD };
+
+/* How the NICs reach the guest (--net-backend), or -1 with a reason in err. */
+static int choose_backend(const struct run_options *o, char *err, size_t errlen)
+{
+    if (o->nnets == 0 || o->net_backend == NET_BACKEND_HYPERCALL)
+        return NETS_HYPERCALL;
+    if (o->net_backend == NET_BACKEND_THREAD)
+        return NETS_VIRTIO_THREAD;
+    char why[200];
+    if (virtio_net_vhost_available(why, sizeof why))
+        return NETS_VIRTIO_VHOST;
+    if (o->net_backend == NET_BACKEND_VHOST) {
+        snprintf(err, errlen, "--net-backend=vhost: %s", why);
+        return -1;
+    }
+    if (o->verbose && !o->quiet)
+        fprintf(stderr, "duet: net: vhost-net unavailable (%s)\n", why);
+    return NETS_VIRTIO_THREAD;
+}
+
+static int create_virtio(struct vm *vm, struct guest_mem *mem, unsigned n, int vhost)
+{
+    char err[256];
+    for (unsigned i = 0; i < n; i++)
+        if (virtio_net_create(&vnets[i], &nets[i], i, nets[i].irq, mem, vm->vm_fd, vhost,
+                              err, sizeof err) < 0) {
+            fprintf(stderr, "duet: %s\n", err);
+            return -1;
+        }
+    return 0;
+}
 
 /* The image's manifest must name exactly the devices on the command line. */
-static int check_manifest(const char *image, const struct run_options *o, char *err, size_t errlen)
+static int check_manifest(const struct image_file *image, const struct run_options *o,
+                          char *err, size_t errlen)
 {
     struct manifest man;
-    if (manifest_read_file(image, &man, err, errlen) < 0)
+    if (manifest_read_buffer(image->data, image->size, &man, err, errlen) < 0)
         return DUET_STATUS_BAD_IMAGE;
-    struct attached_device devs[BLOCK_MAX_DEVICES + NET_MAX_DEVICES];
+    struct attached_device devs[BLOCK_MAX_DEVICES + NET_MAX_DEVICES + DIR_MAX_SHARES];
     unsigned n = 0;
     for (unsigned i = 0; i < o->nblocks; i++)
         devs[n++] = (struct attached_device){ DUET_DEVICE_BLOCK, o->blocks[i].name };
     for (unsigned i = 0; i < o->nnets; i++)
         devs[n++] = (struct attached_device){ DUET_DEVICE_NET, o->nets[i].name };
+    for (unsigned i = 0; i < o->ndirs; i++)
+        devs[n++] = (struct attached_device){ DUET_DEVICE_DIR, o->dirs[i].name };
     return manifest_check(&man, devs, n, err, errlen) < 0 ? DUET_STATUS_USAGE : 0;
 }
 
 /* Block files and taps; network device i signals on SPI DUET_IRQ_DEVICE(i). */
-static int open_devices(const struct run_options *o, char *err, size_t errlen)
+static int open_devices(const struct run_options *o, int virtio, char *err, size_t errlen)
 {
     for (unsigned i = 0; i < o->nblocks; i++)
         if (block_open(&blocks[i], &o->blocks[i], err, errlen) < 0)
             return -1;
+    for (unsigned i = 0; i < o->ndirs; i++)
+        if (dir_open(&dirs[i], &o->dirs[i], err, errlen) < 0)
+            return -1;
     for (unsigned i = 0; i < o->nnets; i++)
-        if (net_open(&nets[i], &o->nets[i], DUET_IRQ_DEVICE(i), err, errlen) < 0)
+        if (net_open(&nets[i], &o->nets[i], DUET_IRQ_DEVICE(i), virtio, err, errlen) < 0)
             return -1;
     return 0;
 }
 
-static int write_device_tree(struct guest_mem *mem, struct vm *vm, const struct run_options *o)
+static int write_device_tree(struct guest_mem *mem, struct vm *vm, const struct run_options *o,
+                             int virtio)
 {
     static char bootargs[DUET_DTB_MAX];
     char err[256];
@@ -83,6 +129,9 @@ static int write_device_tree(struct guest_mem *mem, struct vm *vm, const struct 
         .nblocks = o->nblocks,
         .nets = nets,
         .nnets = o->nnets,
+        .dirs = dirs,
+        .ndirs = o->ndirs,
+        .net_virtio = virtio,
     };
     /* The guest seeds its stack-protector canary from this. */
     if (getrandom(p.rng_seed, sizeof p.rng_seed, 0) != (ssize_t)sizeof p.rng_seed)
@@ -118,28 +167,51 @@ int cmd_run(int argc, char **argv)
     }
     report_phase(&rep, "guest memory");
     struct guest_image img;
-    if (elf_load_file(o.image, &mem, &img, err, sizeof err) < 0) {
+    struct image_file file; /* one open and mapping for the loader and the manifest */
+    if (image_file_map(o.image, &file, err, sizeof err) < 0 ||
+        elf_load_buffer(file.data, file.size, &mem, &img, err, sizeof err) < 0) {
         fprintf(stderr, "duet: %s: %s\n", o.image, err);
+        image_file_unmap(&file);
         return DUET_STATUS_BAD_IMAGE;
     }
-    int bad = check_manifest(o.image, &o, err, sizeof err);
+    int bad = check_manifest(&file, &o, err, sizeof err);
+    image_file_unmap(&file);
     if (bad) {
         fprintf(stderr, "duet: %s: %s\n", o.image, err);
         return bad;
     }
     report_phase(&rep, "ELF load");
-    if (open_devices(&o, err, sizeof err) < 0) {
+    int backend = choose_backend(&o, err, sizeof err);
+    int virtio = backend == NETS_VIRTIO_VHOST || backend == NETS_VIRTIO_THREAD;
+    if (backend < 0 || open_devices(&o, virtio, err, sizeof err) < 0) {
         fprintf(stderr, "duet: %s\n", err);
         return DUET_STATUS_USAGE;
     }
-    if (o.nblocks || o.nnets)
+    if (o.nblocks || o.nnets || o.ndirs)
         report_phase(&rep, "open devices");
     for (unsigned i = 0; i < o.nnets && rep.enabled; i++)
         fprintf(stderr, "duet: net %s: tap %s%s, MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u\n",
                 nets[i].spec.name, nets[i].spec.ifname, nets[i].created ? " (created)" : "",
                 nets[i].mac[0], nets[i].mac[1], nets[i].mac[2], nets[i].mac[3], nets[i].mac[4],
                 nets[i].mac[5], nets[i].mtu);
+    if (rep.enabled && o.nnets)
+        fprintf(stderr, "duet: net: %s\n", backend == NETS_VIRTIO_VHOST
+                ? "virtio-net over virtio-mmio, backend vhost-net"
+                : backend == NETS_VIRTIO_THREAD ? "virtio-net over virtio-mmio, backend duet thread"
+                : "per-frame network hypercalls");
 
+    struct core_file core = { .dir_fd = -1, .fd = -1 };
+    if (o.core && core_prepare(&core, o.core, o.image, err, sizeof err) < 0) {
+        fprintf(stderr, "duet: %s\n", err);
+        return DUET_STATUS_USAGE;
+    }
+    if (o.core)
+        sandbox_allow_core_link(core.dir_fd);
+    struct gdb_stub *gdb = NULL;
+    if (o.gdb && !(gdb = gdb_stub_listen(o.gdb, err, sizeof err))) {
+        fprintf(stderr, "duet: %s\n", err);
+        return DUET_STATUS_USAGE;
+    }
     struct vm vm;
     if (vm_open(&vm, &mem) < 0)
         return host_error(&vm);
@@ -147,15 +219,20 @@ int cmd_run(int argc, char **argv)
     if (vm_create_gic(&vm) < 0)
         return host_error(&vm);
     report_phase(&rep, "create vGIC");
-    if (write_device_tree(&mem, &vm, &o) < 0) {
+    if (write_device_tree(&mem, &vm, &o, virtio) < 0) {
         vm_close(&vm);
         return DUET_STATUS_HOST_ERROR;
     }
     report_phase(&rep, "device tree");
-    if (vm_create_vcpu(&vm) < 0 ||
+    if (vm_create_vcpu(&vm) < 0 || vm_forward_hvc_floor(&vm) < 0 ||
         vm_set_boot_regs(&vm, img.entry, DUET_RAM_BASE, mem.base + mem.size) < 0)
         return host_error(&vm);
     report_phase(&rep, "vCPU init and registers");
+    /* After the vCPU: KVM_IRQFD wants the vGIC initialised. */
+    if (virtio && create_virtio(&vm, &mem, o.nnets, backend == NETS_VIRTIO_VHOST) < 0) {
+        vm_close(&vm);
+        return DUET_STATUS_HOST_ERROR;
+    }
 
     struct hc_ctx hc = {
         .mem = &mem,
@@ -166,15 +243,28 @@ int cmd_run(int argc, char **argv)
         .console_left = o.console_limit ? o.console_limit : UINT64_MAX,
         .nets = nets,
         .nnets = o.nnets,
+        .dirs = dirs,
+        .ndirs = o.ndirs,
+        .vnets = virtio ? vnets : NULL,
+        .nvnets = virtio ? o.nnets : 0,
     };
-    if (o.nnets && !(hc.net_rx = net_rx_start(nets, o.nnets, vm.vm_fd, err, sizeof err))) {
+    if (o.nnets && !virtio && !(hc.net_rx = net_rx_start(nets, o.nnets, vm.vm_fd, err, sizeof err))) {
         fprintf(stderr, "duet: %s\n", err);
         vm_close(&vm);
         return DUET_STATUS_HOST_ERROR;
     }
     struct run_stats stats = { 0 };
     fflush(stdout);
-    if (!o.no_sandbox && sandbox_enter() < 0) {
+    if (gdb) {
+        if (gdb_stub_attach(gdb, &vm, err, sizeof err) < 0) {
+            fprintf(stderr, "duet: %s\n", err);
+            vm_close(&vm);
+            return DUET_STATUS_HOST_ERROR;
+        }
+        vm.gdb = gdb;
+        sandbox_allow_guest_debug();
+    }
+    if (!o.no_sandbox && sandbox_enter(o.ndirs ? SANDBOX_FILES : 0) < 0) {
         fprintf(stderr, "duet: cannot enter the seccomp sandbox: %s\n", strerror(errno));
         vm_close(&vm);
         return DUET_STATUS_HOST_ERROR;
@@ -184,10 +274,24 @@ int cmd_run(int argc, char **argv)
     if (rep.enabled && vm_guest_clock(&vm, &count, &freq) == 0)
         report_guest_start(&rep, count, freq);
     int status = vm_run(&vm, &hc, &stats, o.stats);
+    if (o.core && status == DUET_STATUS_CRASH) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        if (core_write(&core, &vm, err, sizeof err) < 0)
+            fprintf(stderr, "duet: %s\n", err);
+        else if (clock_gettime(CLOCK_MONOTONIC, &t1) == 0)
+            fprintf(stderr, "duet: core written to %s (%llu MiB in %.1f ms)\n", core.shown,
+                    (unsigned long long)(mem.size >> 20),
+                    (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+    }
+    core_discard(&core);
     report_phase(&rep, "guest run");
     report_guest_phases(&rep, &hc);
     net_rx_stop(hc.net_rx); /* before the VM's fd goes: the thread raises its SPIs */
+    for (unsigned i = 0; i < hc.nvnets; i++)
+        virtio_net_destroy(&vnets[i]);
     vm_close(&vm);
+    gdb_stub_close(gdb);
     gmem_free(&mem);
     report_phase(&rep, "teardown: close the VM, free RAM");
     report_finish(&rep);

@@ -13,7 +13,8 @@
 
 const char run_usage[] =
     "usage: duet run [--mem=SIZE] [--quiet] [--verbose] [--stats] [--no-sandbox]\n"
-    "                [--block:NAME=FILE...] [--net:NAME=TAP...] [--env NAME=VALUE...]\n"
+    "                [--block:NAME=FILE...] [--net:NAME=TAP...] [--dir:NAME=HOSTDIR...]\n"
+    "                [--env NAME=VALUE...]\n"
     "                GUEST.elf [-- ARGS...]\n"
     "\n"
     "Boots GUEST.elf (a static aarch64 ELF built for the duet platform) in a KVM\n"
@@ -31,7 +32,20 @@ const char run_usage[] =
     "  --block:NAME=PATH[,ro][,sector=4096]\n"
     "               attach the raw file PATH as block device NAME (a-z 0-9 _);\n"
     "               its size must be a multiple of the sector size (default 512)\n"
+    "  --dir:NAME=HOSTDIR[,ro]  show HOSTDIR at /NAME in the guest (paths confined\n"
+    "               beneath it; ,ro: the host refuses every change)\n"
     "  --env NAME=VALUE  set NAME in the guest's environment (over app.cfg's env:)\n"
+    "  --core=PATH | --core=DIR\n"
+    "               when the guest crashes, write an ELF core of it (a new file:\n"
+    "               never over an existing one; in DIR a unique name)\n"
+    "  --gdb=PORT | --gdb=unix:PATH\n"
+    "               hold the guest before its first instruction and wait for gdb\n"
+    "               (target remote 127.0.0.1:PORT); a crash stops in gdb\n"
+    "  --net:NAME=TAP[,mtu=N]  attach tap TAP as network device NAME\n"
+    "  --net-mac:NAME=MAC      the guest's MAC address on NAME\n"
+    "  --net-backend=auto|vhost|thread|hypercall  NICs as virtio-net served by\n"
+    "               vhost-net (auto: when /dev/vhost-net opens), else by a host\n"
+    "               thread; or the older per-frame network hypercalls\n"
     "  --no-sandbox do not enter the seccomp sandbox before the guest runs\n"
     "               (debugging only: a sandbox kill names the system call)\n"
     "  --help       this text\n"
@@ -140,6 +154,8 @@ int run_options_parse(struct run_options *o, int argc, char **argv, char *err, s
         else if (!strcmp(a, "--stats")) o->stats = 1;
         else if (!strcmp(a, "--no-sandbox")) o->no_sandbox = 1;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { o->help = 1; return 0; }
+        else if (!strncmp(a, "--gdb=", 6) && a[6]) o->gdb = a + 6;
+        else if (!strncmp(a, "--core=", 7) && a[7]) o->core = a + 7;
         else if (!strncmp(a, "--mem=", 6) || !strcmp(a, "--mem")) {
             const char *v = a[5] == '=' ? a + 6 : (i + 1 < argc ? argv[++i] : NULL);
             if (!v)
@@ -173,6 +189,16 @@ int run_options_parse(struct run_options *o, int argc, char **argv, char *err, s
                     return fail(err, errlen, "tap '%s' given to two network devices", n->ifname);
             }
             o->nnets++;
+        } else if (!strncmp(a, "--dir:", 6)) {
+            if (o->ndirs == DIR_MAX_SHARES)
+                return errmsg(err, errlen, "at most %d --dir shares", DIR_MAX_SHARES);
+            struct dir_spec *d = &o->dirs[o->ndirs];
+            if (dir_spec_parse(d, a + 6, err, errlen) < 0)
+                return -1;
+            for (unsigned k = 0; k < o->ndirs; k++)
+                if (!strcmp(o->dirs[k].name, d->name))
+                    return fail(err, errlen, "share '%s' given twice", d->name);
+            o->ndirs++;
         } else if (!strncmp(a, "--net-mac:", 10)) {
             if (net_mac_option(o, a + 10, err, errlen) < 0)
                 return -1;
@@ -180,6 +206,15 @@ int run_options_parse(struct run_options *o, int argc, char **argv, char *err, s
             const char *v = a[5] == '=' ? a + 6 : (i + 1 < argc ? argv[++i] : NULL);
             if (env_option(o, v, err, errlen) < 0)
                 return -1;
+        } else if (!strncmp(a, "--net-backend=", 14)) {
+            static const char *const names[] = { "auto", "vhost", "thread", "hypercall" };
+            unsigned k = 0;
+            while (k < 4 && strcmp(a + 14, names[k]))
+                k++;
+            if (k == 4)
+                return fail(err, errlen, "--net-backend: '%s' is not auto, vhost, thread or "
+                            "hypercall", a + 14);
+            o->net_backend = (int)k;
         } else if (!strncmp(a, "--console-limit=", 16)) {
             if (parse_size(a + 16, &o->console_limit))
                 return fail(err, errlen, "--console-limit: '%s' is not a size (0: no bound)", a + 16);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "devices/block/block_dev.h"
+#include "devices/dir/dir_share.h"
 #include "devices/net/net_dev.h"
 
 #define RUN_ENV_MAX 64
@@ -17,10 +18,15 @@ struct run_options {
     int stats;               /* exit statistics at the end */
     int no_sandbox;          /* skip seccomp: for debugging only */
     int help;                /* --help was given */
+    const char *core;        /* --core=PATH | DIR: an ELF core when the guest crashes */
+    const char *gdb;         /* --gdb=PORT | unix:PATH: wait for gdb (debug/gdb_stub.h) */
+    int net_backend;         /* NET_BACKEND_*: how NICs reach the guest (--net-backend) */
     struct block_spec blocks[BLOCK_MAX_DEVICES]; /* --block:NAME=PATH..., in order */
     unsigned nblocks;
     struct net_spec nets[NET_MAX_DEVICES];       /* --net:NAME=TAP..., in order */
     unsigned nnets;
+    struct dir_spec dirs[DIR_MAX_SHARES];        /* --dir:NAME=HOSTDIR..., in order */
+    unsigned ndirs;
     const char *mac_args[2 * NET_MAX_DEVICES]; /* --net-mac:..., applied after parsing */
     unsigned nmac_args;
     const char *env[RUN_ENV_MAX]; /* --env NAME=VALUE..., in order (later wins) */
@@ -28,6 +34,13 @@ struct run_options {
     const char *image;       /* GUEST.elf */
     int guest_argc;          /* arguments after `--` (or after the image) */
     char **guest_argv;
+};
+
+enum {
+    NET_BACKEND_AUTO,        /* virtio-net on vhost-net when /dev/vhost-net opens, else on a thread */
+    NET_BACKEND_VHOST,       /* virtio-net on vhost-net, or an error */
+    NET_BACKEND_THREAD,      /* virtio-net served by a host thread of duet's */
+    NET_BACKEND_HYPERCALL,   /* Duet's per-frame network hypercalls */
 };
 
 /* Parses argv (argv[0] is "run"). 0, or -1 with a one-line reason in err. */

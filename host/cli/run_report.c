@@ -65,6 +65,10 @@ void report_guest_phases(struct run_report *r, const struct hc_ctx *hc)
     add(r, "  guest: KVM_RUN to first instruction", to_entry);
     add(r, "  guest: first instruction to main()", to_main);
     add(r, "  guest: main() to exit", run > to_entry + to_main ? run - to_entry - to_main : 0);
+    /* Counts, not times: what emulation cannot distort. */
+    fprintf(stderr, "duet: count guest RAM pages resident at main()  %ld\n", hc->pages_at_main);
+    fprintf(stderr, "duet: count guest RAM pages resident at exit    %ld\n",
+            gmem_resident_pages(hc->mem));
 }
 
 void report_finish(struct run_report *r)

@@ -14,8 +14,10 @@
 #include "lib/guest_mem.h"
 
 struct block_dev;
+struct dir_share;
 struct net_dev;
 struct net_rx;
+struct virtio_net;
 
 enum hc_result {
     HC_CONTINUE,  /* resume the guest */
@@ -28,9 +30,13 @@ struct hc_ctx {
     int vm_fd;               /* for KVM_IRQ_LINE; -1 when there is no VM (tests) */
     struct block_dev *blocks; /* attached block devices, by index */
     unsigned nblocks;
+    struct dir_share *dirs;  /* --dir shares, by index */
+    unsigned ndirs;
     struct net_dev *nets;    /* attached network devices, by index */
     unsigned nnets;
     struct net_rx *net_rx;   /* their receive interrupts; NULL in tests */
+    struct virtio_net *vnets; /* the same NICs as virtio-net devices (or NULL) */
+    unsigned nvnets;
     int console_fd;          /* where the guest's console goes */
     uint64_t console_left;   /* bytes the guest may still print (UINT64_MAX: no bound) */
     int console_full_reported;
@@ -39,7 +45,10 @@ struct hc_ctx {
     char err[256];           /* OUT of HC_FAULT: one line, no newline */
     uint64_t count[DUET_HC_MAX]; /* hypercalls served, by number */
     int have_boot_times;     /* OUT of DUET_HC_BOOT_TIMES */
+    int have_crash_frame;    /* OUT of DUET_HC_CRASH_FRAME (debug/hc_crash_frame.c) */
+    struct duet_crash_frame crash_frame;
     uint64_t boot_entry_count, boot_main_count;
+    long pages_at_main;      /* host pages of guest RAM resident when main() began */
 };
 
 typedef enum hc_result (*hc_handler_fn)(struct hc_ctx *ctx, duet_gpa_t arg);

@@ -1,36 +1,29 @@
 /* Guest ELF validation and loading; the accepted subset is in elf_loader.h. */
 #include <elf.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "image/elf_loader.h"
+#include "image/image_file.h"
 #include "lib/errmsg.h"
-#include "lib/io_full.h"
 
 /* ELF structures are used in place, without byte swapping. */
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
                "the ELF loader assumes a little-endian host");
 
-/* The image: either a buffer or an open file, read only through src_read. */
+/* The image, a buffer (a file is mapped: image/image_file.c), read only
+ * through src_read. */
 struct src {
     const uint8_t *buf;
-    int fd;
     uint64_t size;
 };
 
-/* Callers have checked off + len <= size, so only I/O errors remain. */
+/* Callers have checked off + len <= size. */
 static int src_read(const struct src *s, uint64_t off, void *dst, uint64_t len)
 {
-    if (s->buf) {
-        memcpy(dst, s->buf + off, len);
-        return 0;
-    }
-    return pread_full(s->fd, dst, len, off);
+    memcpy(dst, s->buf + off, len);
+    return 0;
 }
 
 
@@ -223,28 +216,17 @@ int elf_load_buffer(const void *buf, size_t len, struct guest_mem *mem,
                     struct guest_image *img, char *err, size_t errlen)
 {
     static const uint8_t empty[1];
-    struct src s = { .buf = buf ? buf : empty, .fd = -1, .size = buf ? len : 0 };
+    struct src s = { .buf = buf ? buf : empty, .size = buf ? len : 0 };
     return load(&s, mem, img, err, errlen);
 }
 
 int elf_load_file(const char *path, struct guest_mem *mem,
                   struct guest_image *img, char *err, size_t errlen)
 {
-    struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return errmsg(err, errlen, "cannot open: %s", strerror(errno));
-    if (fstat(fd, &st) < 0) {
-        int e = errno;
-        close(fd);
-        return errmsg(err, errlen, "cannot stat: %s", strerror(e));
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return errmsg(err, errlen, "not a regular file");
-    }
-    struct src s = { .buf = NULL, .fd = fd, .size = (uint64_t)st.st_size };
-    int rc = load(&s, mem, img, err, errlen);
-    close(fd);
+    struct image_file f;
+    if (image_file_map(path, &f, err, errlen) < 0)
+        return -1;
+    int rc = elf_load_buffer(f.data, f.size, mem, img, err, errlen);
+    image_file_unmap(&f);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include "duet/kvm_irq.h"
 #include "image/fdt_builder.h"
 #include "lib/errmsg.h"
+#include "duet/virtio.h"
 
 #define GIC_PHANDLE      1
 #define GIC_IRQ_SPI      0   /* first cell of a GIC interrupt specifier */
@@ -118,6 +119,23 @@ static int add_blocks(void *fdt, const struct fdt_params *p)
     return 0;
 }
 
+/* One node per --dir share; reg = its index in DUET_HC_FS calls. */
+static int add_dirs(void *fdt, const struct fdt_params *p)
+{
+    for (unsigned i = 0; i < p->ndirs; i++) {
+        char name[24];
+        snprintf(name, sizeof name, "dir@%x", i);
+        TRY(fdt_begin_node(fdt, name));
+        TRY(fdt_property_string(fdt, "compatible", "duet,dir"));
+        TRY(fdt_property_u32(fdt, "reg", i));
+        TRY(fdt_property_string(fdt, "duet,name", p->dirs[i].spec.name));
+        if (p->dirs[i].spec.read_only)
+            TRY(fdt_property(fdt, "read-only", NULL, 0));
+        TRY(fdt_end_node(fdt));
+    }
+    return 0;
+}
+
 /* One node per network device, reg = the hypercall index, with its SPI. */
 static int add_nets(void *fdt, const struct fdt_params *p)
 {
@@ -153,6 +171,32 @@ static int env_property(void *fdt, const char *const *env, unsigned n)
         val += l;
     }
     return err;
+}
+
+/*
+ * Virtio NICs: a virtio,mmio node each at DUET_VIRTIO_BASE + i * stride with
+ * its edge SPI (an irqfd pulses it, so the driver need not acknowledge it),
+ * named as on the command line.
+ */
+static int add_virtio_nets(void *fdt, const struct fdt_params *p)
+{
+    for (unsigned i = 0; i < p->nnets && p->net_virtio; i++) {
+        const struct net_dev *d = &p->nets[i];
+        char name[40];
+        uint64_t reg[2] = { DUET_VIRTIO_BASE + i * DUET_VIRTIO_STRIDE, DUET_VIRTIO_STRIDE };
+        fdt32_t irq[3] = { cpu_to_fdt32(GIC_IRQ_SPI), cpu_to_fdt32(DUET_DT_SPI(d->irq)),
+                           cpu_to_fdt32(IRQ_EDGE_RISING) };
+        node_name(name, sizeof name, "virtio_mmio", reg[0]);
+        TRY(fdt_begin_node(fdt, name));
+        TRY(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+        TRY(prop_reg(fdt, reg, 1));
+        TRY(fdt_property(fdt, "interrupts", irq, sizeof irq));
+        TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
+        TRY(fdt_property_string(fdt, "duet,name", d->spec.name));
+        TRY(fdt_property(fdt, "duet,interrupt-no-ack", NULL, 0));
+        TRY(fdt_end_node(fdt));
+    }
+    return 0;
 }
 
 static int build(void *fdt, int size, const struct fdt_params *p, const char *bootargs)
@@ -207,13 +251,16 @@ static int build(void *fdt, int size, const struct fdt_params *p, const char *bo
     TRY(fdt_property_string(fdt, "compatible", DUET_FDT_COMPAT));
     TRY(prop_reg(fdt, hc, 1));
     TRY(fdt_property_u32(fdt, "duet,abi-version", DUET_ABI_VERSION));
-    if (p->nblocks || p->nnets) {
+    if (p->nblocks || (p->nnets && !p->net_virtio) || p->ndirs) {
         TRY(fdt_property_u32(fdt, "#address-cells", 1));
         TRY(fdt_property_u32(fdt, "#size-cells", 0));
     }
     TRY(add_blocks(fdt, p));
-    TRY(add_nets(fdt, p));
+    if (!p->net_virtio)
+        TRY(add_nets(fdt, p));
+    TRY(add_dirs(fdt, p));
     TRY(fdt_end_node(fdt));
+    TRY(add_virtio_nets(fdt, p));
 
     TRY(fdt_end_node(fdt));
     return fdt_finish(fdt);

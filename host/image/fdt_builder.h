@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "devices/block/block_dev.h"
+#include "devices/dir/dir_share.h"
 #include "devices/net/net_dev.h"
 
 #define FDT_RNG_SEED_BYTES 32
@@ -38,10 +39,13 @@ struct fdt_params {
     int         boot_times;    /* ask the guest for DUET_HC_BOOT_TIMES (--verbose) */
     const char *const *env;    /* /chosen "duet,env": NAME=VALUE strings */
     unsigned    nenv;
+    const struct dir_share *dirs;   /* /duet@.../dir@N nodes, by index */
+    unsigned    ndirs;
     const struct block_dev *blocks; /* /duet@.../block@N nodes, by index */
     unsigned    nblocks;
     const struct net_dev *nets;     /* /duet@.../net@N nodes, by index */
     unsigned    nnets;
+    int         net_virtio;    /* the NICs are virtio-mmio nodes, not duet,net ones */
 };
 
 /*

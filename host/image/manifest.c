@@ -4,19 +4,16 @@
  * get an error, never an out-of-bounds read (fuzzed: tests/fuzz/fuzz_manifest.c).
  */
 #include <elf.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "image/image_file.h"
 #include "image/manifest.h"
 #include "lib/errmsg.h"
 
 const char *manifest_type_name(uint32_t type)
 {
-    return type == DUET_DEVICE_BLOCK ? "block" : type == DUET_DEVICE_NET ? "net" : "unknown";
+    return type == DUET_DEVICE_BLOCK ? "block" : type == DUET_DEVICE_NET ? "net"
+         : type == DUET_DEVICE_DIR ? "dir" : "unknown";
 }
 
 /* [off, off + n) inside a buffer of len bytes, without wrap-around. */
@@ -43,7 +40,8 @@ static int parse_section(const uint8_t *p, uint64_t size, struct manifest *m, ch
         struct duet_manifest_entry *e = &m->entries[i];
         if (!memchr(e->name, 0, sizeof e->name) || !e->name[0])
             return errmsg(err, errlen, "manifest entry %u has no valid name", i);
-        if (e->type != DUET_DEVICE_BLOCK && e->type != DUET_DEVICE_NET)
+        if (e->type != DUET_DEVICE_BLOCK && e->type != DUET_DEVICE_NET &&
+            e->type != DUET_DEVICE_DIR)
             return errmsg(err, errlen, "manifest entry '%s' has unknown type %u", e->name, e->type);
         if (e->flags & ~DUET_DEVICE_OPTIONAL)
             return errmsg(err, errlen, "manifest entry '%s' has unknown flags 0x%x", e->name,
@@ -86,7 +84,8 @@ int manifest_read_buffer(const void *buf, size_t len, struct manifest *m, char *
 /* The option that attaches a device of this type, for messages. */
 static const char *option_for(uint32_t type)
 {
-    return type == DUET_DEVICE_NET ? "--net:%s=TAP" : "--block:%s=FILE";
+    return type == DUET_DEVICE_NET ? "--net:%s=TAP"
+         : type == DUET_DEVICE_DIR ? "--dir:%s=HOSTDIR" : "--block:%s=FILE";
 }
 
 int manifest_check(const struct manifest *m, const struct attached_device *devs, unsigned n,
@@ -120,19 +119,10 @@ int manifest_check(const struct manifest *m, const struct attached_device *devs,
 
 int manifest_read_file(const char *path, struct manifest *m, char *err, size_t errlen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0)
-        return errmsg(err, errlen, "%s", strerror(errno));
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
-        close(fd);
-        return errmsg(err, errlen, "not a regular, non-empty file");
-    }
-    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (p == MAP_FAILED)
-        return errmsg(err, errlen, "cannot map the file: %s", strerror(errno));
-    int rc = manifest_read_buffer(p, (size_t)st.st_size, m, err, errlen);
-    munmap(p, (size_t)st.st_size);
+    struct image_file f;
+    if (image_file_map(path, &f, err, errlen) < 0)
+        return -1;
+    int rc = manifest_read_buffer(f.data, f.size, m, err, errlen);
+    image_file_unmap(&f);
     return rc;
 }

@@ -12,13 +12,17 @@
 #include <stdint.h>
 #include "lib/guest_mem.h"
 
+struct gdb_stub;
+
 struct vm {
     int kvm_fd, vm_fd, vcpu_fd, gic_fd;
     struct kvm_run *run;        /* the vCPU's shared run structure */
     size_t run_size;
     int gic_version;            /* 3, or 2 where the host has no GICv3 */
     unsigned ipa_bits;
+    int hvc_floor_forwarded;    /* DUET_HVC_FLOOR exits to us (SMCCC filter, >= 6.4) */
     struct guest_mem *mem;
+    struct gdb_stub *gdb;       /* --gdb: the stub the run loop reports stops to; else NULL */
     char err[256];              /* why the last call failed: one line */
 };
 
@@ -28,6 +32,9 @@ int vm_open(struct vm *vm, struct guest_mem *mem);
 int vm_create_gic(struct vm *vm);
 /* Creates and initialises vCPU 0 (PSCI 0.2), then finishes the GIC if there is one. */
 int vm_create_vcpu(struct vm *vm);
+/* Asks KVM to forward DUET_HVC_FLOOR to userspace where it can (Linux >= 6.4);
+ * a kernel without the SMCCC filter is not an error. 0 or -1 (vm->err). */
+int vm_forward_hvc_floor(struct vm *vm);
 /* PC, X0 (device tree), SP_EL1 and PSTATE (EL1h, DAIF masked) for boot. */
 int vm_set_boot_regs(struct vm *vm, uint64_t entry, uint64_t dtb, uint64_t sp);
 /* Reads one register by ONE_REG id (the guest's PC in error reports). */

@@ -1,6 +1,7 @@
 /* Guest RAM: allocation and checked guest-address translation. */
 #include <errno.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include "lib/guest_mem.h"
 
 int gmem_alloc(struct guest_mem *mem, uint64_t base, uint64_t size)
@@ -10,11 +11,37 @@ int gmem_alloc(struct guest_mem *mem, uint64_t base, uint64_t size)
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
         return -errno;
+    /*
+     * Small pages, whatever /sys/kernel/mm/transparent_hugepage says: with
+     * THP "always" the first touch of any guest page makes the kernel zero
+     * and map a whole 2 MiB page (hello's RSS 2.7 MB instead of 0.8 MB, and
+     * the boot pays for the zeroing). A unikernel touches little of its RAM;
+     * long runs with a large working set would gain from huge stage-2
+     * mappings, a trade for a future option, not the default. Failure (no
+     * THP in this kernel) changes nothing.
+     */
+    (void)madvise(p, size, MADV_NOHUGEPAGE);
     mem->host = p;
     mem->base = base;
     mem->size = size;
     mem->fresh = 1;
     return 0;
+}
+
+long gmem_resident_pages(const struct guest_mem *mem)
+{
+    /* In chunks through a fixed vector: no allocation (it runs sandboxed). */
+    unsigned char vec[4096];
+    long page = sysconf(_SC_PAGESIZE), n = 0;
+    uint64_t chunk = sizeof vec * (uint64_t)page;
+    for (uint64_t off = 0; mem->host && off < mem->size; off += chunk) {
+        uint64_t len = mem->size - off < chunk ? mem->size - off : chunk;
+        if (mincore(mem->host + off, len, vec) < 0)
+            return -1;
+        for (uint64_t i = 0; i < (len + (uint64_t)page - 1) / (uint64_t)page; i++)
+            n += vec[i] & 1;
+    }
+    return n;
 }
 
 void gmem_free(struct guest_mem *mem)

@@ -21,6 +21,10 @@ struct guest_mem {
 int gmem_alloc(struct guest_mem *mem, uint64_t base, uint64_t size);
 void gmem_free(struct guest_mem *mem);
 
+/* Host pages of guest RAM resident now (mincore): the pages the host and
+ * the guest have touched so far. -1 if mincore fails. */
+long gmem_resident_pages(const struct guest_mem *mem);
+
 /* True when [gpa, gpa + len) lies inside RAM (len 0 is inside if gpa is). */
 int gmem_contains(const struct guest_mem *mem, duet_gpa_t gpa, uint64_t len);
 

@@ -10,9 +10,13 @@
 #include <sys/ioctl.h>
 #include <time.h>
 #include <linux/kvm.h>
+#include "duet/hypercall.h"
 #include "duet/kvm_regs.h"
+#include "debug/crash_regs.h"
+#include "debug/gdb_stub.h"
 #include "duet/memmap.h"
 #include "run/run_loop.h"
+#include "devices/virtio/virtio_net.h"
 
 static uint64_t guest_pc(struct vm *vm)
 {
@@ -52,6 +56,9 @@ static int handle_mmio(struct vm *vm, struct hc_ctx *hc, int *done)
             return 0;
         case HC_HALT:
             *done = 1;
+            /* Back to the faulting instruction for gdb and the core (its report has it too). */
+            if (hc->guest_crashed && hc->have_crash_frame && crash_rewind(vm, &hc->crash_frame) < 0)
+                fprintf(stderr, "duet: the guest's crash frame is implausible; registers are the handler's\n");
             if (hc->guest_crashed)
                 return stop(vm, DUET_STATUS_CRASH, "the guest crashed (its report is above)");
             return hc->status;
@@ -60,6 +67,20 @@ static int handle_mmio(struct vm *vm, struct hc_ctx *hc, int *done)
             snprintf(msg, sizeof msg, "bad hypercall: %s", hc->err);
             return stop(vm, DUET_STATUS_CRASH, msg);
         }
+    }
+    struct virtio_net *vn = virtio_net_at(hc->vnets, hc->nvnets, addr);
+    if (vn) {
+        uint64_t value = 0;
+        if (run->mmio.is_write && len <= sizeof value)
+            memcpy(&value, run->mmio.data, len);
+        if (virtio_mmio_access(&vn->mmio, addr - vn->mmio.base, len, run->mmio.is_write,
+                               &value) == VIRTIO_MMIO_DONE) {
+            if (!run->mmio.is_write)
+                memcpy(run->mmio.data, &value, len <= sizeof value ? len : sizeof value);
+            return 0;
+        }
+        *done = 1;
+        return stop(vm, DUET_STATUS_CRASH, vn->mmio.err);
     }
     *done = 1;
     snprintf(msg, sizeof msg, "guest %s %u bytes at 0x%llx: no device there",
@@ -90,8 +111,12 @@ int vm_run(struct vm *vm, struct hc_ctx *hc, struct run_stats *stats, int collec
     char msg[256];
     for (;;) {
         if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
-            if (errno == EINTR || errno == EAGAIN)
+            if (errno == EINTR || errno == EAGAIN) {
+                int st = vm->gdb ? gdb_stub_interrupted(vm->gdb) : GDB_RUN_RESUME;
+                if (st != GDB_RUN_RESUME)
+                    return st;
                 continue;
+            }
             if (errno == ENOSYS) /* an MMIO access KVM could not decode (ESR.ISV=0) */
                 return stop(vm, DUET_STATUS_CRASH, "guest made an MMIO access KVM cannot "
                             "decode (load/store with writeback or pair?)");
@@ -105,6 +130,11 @@ int vm_run(struct vm *vm, struct hc_ctx *hc, struct run_stats *stats, int collec
             stats->exits[KVM_EXIT_MMIO]++;
             continue;
         }
+        /* Its HVC twin (SMCCC filter): PC is already past the HVC, x0 left alone. */
+        if (reason == KVM_EXIT_HYPERCALL && vm->run->hypercall.nr == DUET_HVC_FLOOR) {
+            stats->exits[KVM_EXIT_HYPERCALL]++;
+            continue;
+        }
         uint64_t t0 = collect ? now_ns() : 0;
         int done = 0, status = 0;
         switch (reason) {
@@ -116,6 +146,11 @@ int vm_run(struct vm *vm, struct hc_ctx *hc, struct run_stats *stats, int collec
             break;
         case KVM_EXIT_INTR:
             break; /* a signal interrupted the guest; nothing to do */
+        case KVM_EXIT_DEBUG: /* only with --gdb: a breakpoint, watchpoint or step */
+            if (vm->gdb && (status = gdb_stub_debug_exit(vm->gdb)) != GDB_RUN_RESUME)
+                done = 1;
+            status = done ? status : 0;
+            break;
         case KVM_EXIT_FAIL_ENTRY:
             snprintf(msg, sizeof msg, "KVM could not enter the guest (hardware reason 0x%llx)",
                      (unsigned long long)vm->run->fail_entry.hardware_entry_failure_reason);
@@ -133,6 +168,8 @@ int vm_run(struct vm *vm, struct hc_ctx *hc, struct run_stats *stats, int collec
             stats->exits[slot]++;
             stats->host_ns[slot] += now_ns() - t0;
         }
+        if (done && vm->gdb && reason != KVM_EXIT_DEBUG)
+            return gdb_stub_guest_done(vm->gdb, status); /* a crash stops in gdb first */
         if (done)
             return status;
     }

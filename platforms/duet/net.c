@@ -7,19 +7,17 @@
 #include <string.h>
 #include "duet/guest.h"
 #include "duet/irq.h"
-#include "duet/net.h"
-#include "duet/time.h"
+#include "duet/net_driver.h"
 #include "hypercall.h"
 
 #define MAX_NETS 8
 
-static volatile int frame_waiting;
 static int irq_ready[MAX_NETS];
 
 static void rx_irq(unsigned intid, void *ctx)
 {
     (void)intid; (void)ctx;
-    frame_waiting = 1;
+    net_frame_waiting = 1;
 }
 
 /* The node of device `index`, or < 0. */
@@ -38,7 +36,7 @@ static int find(int index, const char *name)
     return -1;
 }
 
-int duet_net_count(void)
+static int hc_net_count(void)
 {
     int n = 0;
     while (find(n, NULL) >= 0)
@@ -60,7 +58,7 @@ static void setup_irq(int dev, int node)
         irq_ready[dev] = 1;
 }
 
-int duet_net_open(const char *name)
+static int hc_net_open(const char *name)
 {
     int node = find(-1, name);
     if (node < 0)
@@ -70,7 +68,7 @@ int duet_net_open(const char *name)
     return dev;
 }
 
-int duet_net_info(int dev, struct duet_net_info *info)
+static int hc_net_info(int dev, struct duet_net_info *info)
 {
     struct duet_hc_net_info a = { .index = (uint32_t)dev };
     duet_hypercall(DUET_HC_NET_INFO, &a);
@@ -92,17 +90,17 @@ static int64_t io(unsigned nr, int dev, const void *buf, size_t len)
     return a.ret;
 }
 
-int64_t duet_net_send(int dev, const void *frame, size_t len)
+static int64_t hc_net_send(int dev, const void *frame, size_t len)
 {
     return io(DUET_HC_NET_SEND, dev, frame, len);
 }
 
-int64_t duet_net_recv(int dev, void *buf, size_t cap)
+static int64_t hc_net_recv(int dev, void *buf, size_t cap)
 {
     return io(DUET_HC_NET_RECV, dev, buf, cap);
 }
 
-int duet_net_xfer(int dev, struct duet_net_desc *tx, unsigned ntx, unsigned *sent,
+static int hc_net_xfer(int dev, struct duet_net_desc *tx, unsigned ntx, unsigned *sent,
                   struct duet_net_desc *rx, unsigned nrx)
 {
     struct duet_hc_net_xfer a = {
@@ -115,12 +113,7 @@ int duet_net_xfer(int dev, struct duet_net_desc *tx, unsigned ntx, unsigned *sen
     return a.ret ? a.ret : (int)a.rx_done;
 }
 
-int duet_net_wait(uint64_t timeout_ns)
-{
-    uint64_t ticks = counter_ticks(timeout_ns / 1000000000ULL, timeout_ns % 1000000000ULL);
-    uint64_t now = counter_read();
-    uint64_t deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
-    int woken = timer_wait_event(deadline, &frame_waiting);
-    frame_waiting = 0;
-    return woken;
-}
+const struct net_driver platform_net_driver = {
+    .name = "duet hypercalls", .count = hc_net_count, .open = hc_net_open, .info = hc_net_info,
+    .send = hc_net_send, .recv = hc_net_recv, .xfer = hc_net_xfer,
+};

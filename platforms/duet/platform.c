@@ -20,6 +20,12 @@ _Noreturn void platform_halt(int status)
         duet_hypercall(DUET_HC_HALT, &a); /* the host never resumes us after this */
 }
 
+void platform_crash_frame(const struct exc_frame *f)
+{
+    /* struct exc_frame is struct duet_crash_frame (crash.c checks the layout). */
+    duet_hypercall(DUET_HC_CRASH_FRAME, (void *)(uintptr_t)f);
+}
+
 uint64_t platform_walltime_ns(void)
 {
     struct duet_hc_walltime a = { 0 };

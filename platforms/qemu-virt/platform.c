@@ -42,6 +42,11 @@ static uint64_t semihost(uint64_t op, uint64_t arg)
     return x0;
 }
 
+void platform_crash_frame(const struct exc_frame *f)
+{
+    (void)f; /* no host to debug us on a bare board */
+}
+
 _Noreturn void platform_halt(int status)
 {
     /* AArch64 SYS_EXIT takes a block: reason, then the exit status. */

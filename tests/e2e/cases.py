@@ -121,7 +121,20 @@ for _mode, _status, _out, _err in [
         ("net-rx-outside", 112, [], ["net transfer: rx buffer 0 at", "outside guest RAM"]),
         ("net-desc-outside", 112, [], ["net transfer: tx descriptors", "outside guest RAM"])]:
     GUEST_CASES.append(GuestCase("hostile " + _mode, "hostile", [_mode], _status, _out, _err,
-                                 platforms=("duet",), host_opts=["--net:net0=taph"], timeout=60))
+                                 platforms=("duet",), timeout=60,
+                                 host_opts=["--net:net0=taph", "--net-backend=hypercall"]))
+# A hostile virtio driver, against each backend where their checks differ.
+for _mode, _status, _out, _err, _backend in [
+        ("virtio-unoffered", 0, ["unoffered feature: refused", "still running"], [], "auto"),
+        ("virtio-queue-size", 112, [], ["queue 0: size 6 is not a power of two"], "auto"),
+        ("virtio-rings-outside", 112, [], ["rings outside RAM or misaligned"], "vhost"),
+        ("virtio-rings-outside", 112, [], ["rings outside RAM"], "thread"),
+        ("virtio-chain-loop", 0, ["looping chain: device needs reset", "reset: status 0",
+                                  "still running"], ["loops or is too long", "needs a reset"],
+         "thread")]:
+    GUEST_CASES.append(GuestCase("hostile %s (%s)" % (_mode, _backend), "hostile", [_mode], _status,
+                                 _out, _err, platforms=("duet",), timeout=60,
+                                 host_opts=["--net:net0=taph", "--net-backend=" + _backend]))
 GUEST_CASES.append(GuestCase("hostile console-flood is bounded", "hostile", ["console-flood"], 0,
                              expect_err=["console output bound"], platforms=("duet",),
                              host_opts=["--console-limit=64K"], timeout=60))
@@ -136,7 +149,41 @@ class ShellCase:
     timeout: float = 120
 
 
+# A --dir share made to tempt the guest out: symlinks out (relative,
+# absolute, a directory), a FIFO, a device node, a loop, one link inside.
+DIR_SETUP = ("rm -rf /tmp/dshare /tmp/dout && mkdir -p /tmp/dshare /tmp/dout && echo 'from the host' > /tmp/dshare/host.txt && "
+             "ln -s /etc/passwd /tmp/dshare/abs && ln -s ../../etc/passwd /tmp/dshare/out && "
+             "ln -s /etc /tmp/dshare/outdir && mkfifo /tmp/dshare/fifo && mknod /tmp/dshare/null c 1 3 && "
+             "ln -s loop /tmp/dshare/loop && ln -s host.txt /tmp/dshare/inside && ")
+DIRTEST = "./duet run --dir:data=/tmp/dshare apps/dirtest.duet.elf -- "
+
 SHELL_CASES = [
+    ShellCase("dir: files through a share, seen on the host afterwards",
+              DIR_SETUP + DIRTEST + "basic && cat /tmp/dshare/stdio.txt && ls /tmp/dshare",
+              0, ["ok create in the share", "ok read a host file", "ok readdir",
+                  "ok rename across file systems -> EXDEV", "dirtest basic: 0 failure(s)", "42"]),
+    ShellCase("dir: every escape refused (symlinks out, FIFO, device, loop, long names)",
+              DIR_SETUP + DIRTEST + "escape && ls /tmp/dout | wc -l",
+              0, ["ok symlink out -> EACCES", "ok absolute symlink -> EACCES",
+                  "ok create through a symlink out -> EACCES", "ok a FIFO -> EACCES",
+                  "ok a device node -> EACCES", "ok a symlink loop -> ELOOP",
+                  "ok a symlink inside is followed", "dirtest escape: 0 failure(s)", "0"]),
+    ShellCase("dir: raw hypercalls with .., absolute paths, NULs, bad handles",
+              DIR_SETUP + DIRTEST + "raw", 0,
+              ["ok raw ..: EACCES", "ok raw absolute: EACCES", "ok raw NUL inside: EINVAL",
+               "ok raw 5000-byte path: ENAMETOOLONG", "dirtest raw: 0 failure(s)"]),
+    ShellCase("dir: a path outside guest RAM stops the guest",
+              DIR_SETUP + DIRTEST + "raw-badptr 2>&1; echo status=$?", 0,
+              ["outside guest RAM", "status=112"]),
+    ShellCase("dir: ,ro is enforced by the host",
+              DIR_SETUP + "./duet run --dir:data=/tmp/dshare,ro apps/dirtest.duet.elf -- ro", 0,
+              ["ok ro: create -> EROFS", "ok ro: unlink -> EROFS", "dirtest ro: 0 failure(s)"]),
+    ShellCase("dir: data fsync'd before a guest crash is in the host file",
+              DIR_SETUP + DIRTEST + "fsync-crash >/dev/null 2>&1; echo status=$?; cat /tmp/dshare/durable",
+              0, ["status=112", "durable"]),
+    ShellCase("dir: a declared share must be attached",
+              "./duet run apps/dirtest.duet.elf 2>&1; echo status=$?", 0,
+              ["needs", "data", "--dir:data=HOSTDIR", "status=2"]),
     ShellCase("block: write, flush, read back, every error case",
               "dd if=/dev/zero of=/tmp/b1.img bs=512 count=64 2>/dev/null && "
               "./duet run --block:disk0=/tmp/b1.img apps/blocktest.duet.elf",
@@ -239,4 +286,36 @@ for _img, _msg in BAD_IMAGES.items():
 # Network cases live in their own file; they join the lists here.
 from net_cases import NET_HOST_CASES, NET_SHELL_CASES  # noqa: E402
 SHELL_CASES += NET_SHELL_CASES
+from gdb_cases import GDB_SHELL_CASES  # noqa: E402
+SHELL_CASES += GDB_SHELL_CASES
 HOST_CASES += NET_HOST_CASES
+from perf_cases import PERF_SHELL_CASES  # noqa: E402
+SHELL_CASES += PERF_SHELL_CASES
+
+# Threads (issue 13): guest/sched, apps/threads.
+GUEST_CASES += [
+    GuestCase("threads: many threads, mutexes, conds with timeouts, rwlocks, keys, sems", "threads",
+              [], 0, ["200 threads x 100 locked increments          PASS",
+                      "sleeps overlap (4 x 50 ms in < 150 ms)       PASS",
+                      "cond timedwait 40 ms, CLOCK_MONOTONIC        PASS",
+                      "keys, errno and __thread are per thread      PASS",
+                      "ALL PASSED: 0 failure(s)"], timeout=60),
+    GuestCase("threads: a thread overflowing its stack is named in the crash report", "threads",
+              ["overflow"], 112, ["overflowing a 16 KiB thread stack",
+                                  "thread: 'overflower' (id 2",
+                                  "stack overflow of thread 'overflower' (hit its guard page)"]),
+    GuestCase("threads: a lock-order deadlock is reported, not a hang", "threads",
+              ["deadlock"], 112, ["deadlock: every thread is blocked and nothing can wake one"]),
+]
+
+# Four sleeping threads cost the host almost no CPU (utime+stime ticks, 100 Hz):
+# the idle scheduler waits in WFI like a single-threaded guest.
+SHELL_CASES += [
+    ShellCase("threads: an idle guest with 4 sleeping threads sleeps (host CPU over 4 s)",
+              "rm -f /tmp/t.out; ./duet run apps/threads.duet.elf -- idle > /tmp/t.out 2>&1 & "
+              "pid=$!; for i in $(seq 100); do grep -q asleep /tmp/t.out && break; sleep 0.1; done; "
+              "a=$(awk '{print $14+$15}' /proc/$pid/stat); sleep 4; "
+              "b=$(awk '{print $14+$15}' /proc/$pid/stat); wait $pid; st=$?; cat /tmp/t.out; "
+              "echo \"idle_cpu_ticks=$((b - a)) of 400\"; [ $st = 0 ] && [ $((b - a)) -lt 40 ]",
+              0, ["idle: 4 threads asleep", "idle: all woke", "idle_cpu_ticks="], 60),
+]

@@ -90,6 +90,68 @@ NET_SHELL_CASES = [
              "a=$(sed -n 's/^net0: \\(10\\.0\\.5\\.[0-9]*\\) netmask.*/\\1/p' /tmp/g.out) && "
              "echo \"leased $a\" && $N/ping -c 2 -w 10 $a",
              ["leased 10.0.5.", "2 received", "netmask 255.255.255.0", "client=0 guest=0"]),
+    net_case("virtio-net on duet's own thread (--net-backend=thread): 5,000 flood pings",
+             "./duet run --verbose --net-backend=thread --net:net0=tap0 apps/pingd.duet.elf -- "
+             "net0=10.0.2.2/24 for=75",
+             "up tap0 10.0.2.1/24 && ready /tmp/g.out answering && "
+             "$N/ping -q -f -c 5000 -s 200 -p a55a0ff0 -w 70 10.0.2.2 > /tmp/flood 2>&1; "
+             "f=$?; cat /tmp/flood; ! grep -q 'wrong data' /tmp/flood && [ $f = 0 ]",
+             ["5000 packets transmitted, 5000 received, 0% packet loss", "backend duet thread",
+              "client=0 guest=0"], timeout=150),
+    # vhost_net unloaded for this case only: duet must notice and fall back.
+    net_case("vhost-net absent: the thread backend is chosen, and --verbose says so",
+             "rmmod vhost_net && ./duet run --verbose --net:net0=tap0 apps/pingd.duet.elf -- "
+             "net0=10.0.2.2/24 for=8; st=$?; insmod /lib/modules/vhost_net.ko; exit $st",
+             "up tap0 10.0.2.1/24 && ready /tmp/g.out answering && $N/ping -c 2 -w 5 10.0.2.2",
+             ["2 received", "vhost-net unavailable (/dev/vhost-net: No such file or directory",
+              "backend duet thread", "client=0 guest=0"], timeout=60),
+    net_case("virtio-net on vhost-net is the default where /dev/vhost-net opens",
+             "./duet run --verbose --net:net0=tap0 apps/pingd.duet.elf -- net0=10.0.2.2/24 for=6",
+             "up tap0 10.0.2.1/24 && ready /tmp/g.out answering && $N/ping -c 2 -w 5 10.0.2.2",
+             ["2 received", "backend vhost-net", "client=0 guest=0"], timeout=60),
+    net_case("the per-frame hypercall path still works (--net-backend=hypercall)",
+             "./duet run --verbose --net-backend=hypercall --net:net0=tap0 apps/pingd.duet.elf -- "
+             "net0=10.0.2.2/24 for=6",
+             "up tap0 10.0.2.1/24 && ready /tmp/g.out answering && $N/ping -c 2 -w 5 10.0.2.2",
+             ["2 received", "per-frame network hypercalls", "client=0 guest=0"], timeout=60),
+    # The taps move into two network namespaces: the only way between them is the guest.
+    net_case("l2fwd between two namespaces: ping across, then 10,000 flood pings, none lost",
+             "./duet run --net:net0=tap0 --net:net1=tap1 apps/l2fwd.duet.elf -- for=280 idle=8",
+             "mkdir -p /run/netns && ready /tmp/g.out switching && "
+             "$N/ip netns add l2a && $N/ip netns add l2b && "
+             "$N/ip link set tap0 netns l2a && $N/ip link set tap1 netns l2b && "
+             "$N/ip -n l2a addr add 10.0.9.1/24 dev tap0 && $N/ip -n l2a link set tap0 up && "
+             "$N/ip -n l2b addr add 10.0.9.2/24 dev tap1 && $N/ip -n l2b link set tap1 up && "
+             "$N/ip netns exec l2a $N/ping -c 3 -w 10 10.0.9.2 && "
+             "$N/ip netns exec l2a $N/ping -q -f -c 10000 -s 200 -p a55a0ff0 10.0.9.2 "
+             "> /tmp/flood 2>&1; f=$?; cat /tmp/flood; $N/ip netns del l2a; $N/ip netns del l2b; "
+             "! grep -q 'wrong data' /tmp/flood && [ $f = 0 ]",
+             ["3 received", "10000 packets transmitted, 10000 received, 0% packet loss",
+              "l2fwd: switching net0 <-> net1", "0 dropped, 0 send errors, 2 MACs learned",
+              "client=0 guest=0"], timeout=330),
+    net_case("l2fwd mode=router: routes between two namespaces, TTL decremented, a static route, "
+             "TTL 1 dropped",
+             "./duet run --net:net0=tap0 --net:net1=tap1 apps/l2fwd.duet.elf -- mode=router "
+             "net0=10.0.10.1/24 net1=10.0.11.1/24 route=10.0.12.0/24,via=10.0.11.2 for=40",
+             "mkdir -p /run/netns && ready /tmp/g.out routing && "
+             "$N/ip netns add ra && $N/ip netns add rb && "
+             "$N/ip link set tap0 netns ra && $N/ip link set tap1 netns rb && "
+             "$N/ip -n ra addr add 10.0.10.2/24 dev tap0 && $N/ip -n ra link set tap0 up && "
+             "$N/ip -n ra route add default via 10.0.10.1 && "
+             "$N/ip -n rb addr add 10.0.11.2/24 dev tap1 && $N/ip -n rb link set tap1 up && "
+             "$N/ip -n rb route add default via 10.0.11.1 && "
+             "$N/ip -n rb addr add 10.0.12.5/24 dev lo && $N/ip -n rb link set lo up && "
+             # the first packet to an unresolved next hop is dropped while the router asks ARP
+             "{ $N/ip netns exec ra $N/ping -c 1 -w 3 10.0.11.2 > /dev/null; true; } && "
+             "$N/ip netns exec ra $N/ping -c 3 -w 10 10.0.11.2 && "
+             "$N/ip netns exec ra $N/ping -c 2 -w 10 10.0.12.5 && "
+             "$N/ip netns exec ra $N/ping -q -f -c 3000 -s 200 -w 30 10.0.11.2 && "
+             "! $N/ip netns exec ra $N/ping -c 1 -t 1 -W 2 10.0.11.2 > /dev/null; "
+             "r=$?; $N/ip netns del ra; $N/ip netns del rb; [ $r = 0 ]",
+             ["64 bytes from 10.0.11.2: icmp_seq=1 ttl=63", "3 received",
+              "64 bytes from 10.0.12.5: icmp_seq=1 ttl=63", "2 received",
+              "3000 packets transmitted, 3000 received, 0% packet loss", "l2fwd: routing",
+              "0 send errors", "1 TTL expired", "client=0 guest=0"], timeout=150),
     # An idle guest sleeps in WFI until its SPI fires: the host spends almost
     # no CPU while a NIC is attached and nothing arrives (utime+stime ticks, 100 Hz).
     ShellCase("net: an idle guest with a NIC sleeps (host CPU over 5 idle seconds)",
@@ -99,6 +161,44 @@ NET_SHELL_CASES = [
               "b=$(awk '{print $14+$15}' /proc/$pid/stat); wait $pid; "
               "echo \"idle_cpu_ticks=$((b - a)) of 500\"; [ $((b - a)) -lt 50 ]",
               0, ["idle_cpu_ticks="], 60),
+]
+
+# BSD sockets (lwIP NO_SYS=0 over guest threads, apps/sockecho: a thread per connection).
+NET_SHELL_CASES += [
+    net_case("sockets: TCP echo, 1 MB intact, then 4 concurrent 200 KB connections",
+             "./duet run --net:net0=tap0 apps/sockecho.duet.elf -- net0=10.0.2.2/24 conns=5",
+             "up tap0 10.0.2.1/24 && ready /tmp/g.out echoing && "
+             "head -c 1000000 /dev/urandom > /tmp/d && $N/nc -N -w 20 10.0.2.2 7 < /tmp/d > /tmp/e && "
+             "cmp /tmp/d /tmp/e && echo sock-1MB-same && head -c 200000 /dev/urandom > /tmp/s && "
+             "p=; for i in 1 2 3 4; do ($N/nc -N -w 30 10.0.2.2 7 < /tmp/s > /tmp/s$i; "
+             "echo \"nc$i status $? got $(wc -c < /tmp/s$i)\") & p=\"$p $!\"; done; wait $p; "
+             "ok=1; for i in 1 2 3 4; do cmp /tmp/s /tmp/s$i || ok=0; done; [ $ok = 1 ] && "
+             "echo sock-4x200KB-same",
+             ["sock-1MB-same", "sock-4x200KB-same", "5 connections, 1800000 bytes echoed",
+              "client=0 guest=0"], timeout=150),
+]
+
+NET_SHELL_CASES += [
+    net_case("sockets: bad fds, lengths, unconnected send, refused and non-blocking connects",
+             "./duet run --net:net0=tap0 apps/sockecho.duet.elf -- net0=10.0.2.2/24 errors",
+             "up tap0 10.0.2.1/24 && ready /tmp/g.out 'socket errors'",
+             ["recv on fd -1: EBADF                           PASS",
+              "connect to a closed port fails                 PASS",
+              "non-blocking connect: EINPROGRESS              PASS",
+              "accept with nobody waiting, O_NONBLOCK: EAGAIN PASS",
+              "socket errors: 0 failure(s)", "client=0 guest=0"], timeout=60),
+]
+
+# A sockets guest waiting in accept(): tcpip, receive and main threads all blocked.
+NET_SHELL_CASES += [
+    ShellCase("net: sockets: an idle guest blocked in accept sleeps (host CPU over 4 s)",
+              PRELUDE + "rm -f /tmp/g.out; ./duet run --net:net0=tap0 apps/sockecho.duet.elf -- "
+              "net0=10.0.2.2/24 conns=1 > /tmp/g.out 2>&1 & pid=$!; up tap0 10.0.2.1/24; "
+              "ready /tmp/g.out echoing; a=$(awk '{print $14+$15}' /proc/$pid/stat); sleep 4; "
+              "b=$(awk '{print $14+$15}' /proc/$pid/stat); echo bye | $N/nc -N -w 5 10.0.2.2 7; "
+              "wait $pid; st=$?; echo \"idle_cpu_ticks=$((b - a)) of 400 guest=$st\"; "
+              "[ $st = 0 ] && [ $((b - a)) -lt 40 ]",
+              0, ["bye", "idle_cpu_ticks=", "guest=0"], 60),
 ]
 
 # Without CAP_NET_ADMIN (a user namespace: root inside, nobody outside).

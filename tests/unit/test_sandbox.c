@@ -17,7 +17,7 @@ static int in_sandbox(void (*fn)(void))
     if (pid == 0) {
         int devnull = open("/dev/null", O_WRONLY);
         dup2(devnull, STDERR_FILENO); /* the kill message is expected */
-        if (sandbox_enter() != 0)
+        if (sandbox_enter(0) != 0)
             _exit(99);
         fn();
         syscall(SYS_exit_group, 0); /* not _exit: ASan's wrapper makes calls of its own */
@@ -45,7 +45,8 @@ static void test_foreign_ioctl_is_killed(void)
 {
     CHECK(in_sandbox(forbidden_ioctl) == DUET_STATUS_HOST_ERROR);
 }
-static void test_allowlist_is_small(void) { CHECK(sandbox_allowed_count <= 24); }
+/* 25: mincore (duet run --verbose counts the guest pages touched) joined the 24. */
+static void test_allowlist_is_small(void) { CHECK(sandbox_allowed_count <= 25); }
 
 int main(void)
 {

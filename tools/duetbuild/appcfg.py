@@ -3,26 +3,34 @@
 One key per line, '#' starts a comment; keys may repeat (values add up):
     block: disk0              a block device the app needs
     net: net1 optional        a NIC it can also run without
+    dir: data                 a host folder shared at /data (duet run --dir:data=HOSTDIR)
     uses: lwip                a library compiled into the guest
     sources: src/*.c lib/**/*.c   globs relative to the app (default: *.c *.S)
     exclude: src/test_*.c     globs taken out of sources (e.g. a second main)
     include: src include      folders relative to the app, for #include
     cflags: -DFOO=1 -Wno-sign-compare
     libs: m                   -lNAME at link time (m is always linked)
+    ldflags: -Wl,--defsym=x=1 passed to the link as given
     env: HOME=/ LANG=C.UTF-8  the guest's default environment (duet run --env wins)
     werror: no                warnings are errors (default: yes for Duet's own
                               apps in this repository, no for any other app)
+    debian: sqlite3           the program's source: a Debian source package,
+                              fetched into the cache (sources:, exclude: and
+                              include: are then relative to its tree)
+    prepare: ./configure && make sqlite3.c   run once in that tree (again
+                              when the command changes)
 """
 import glob
 import os
 import re
 import shlex
 
-DEVICE_TYPES = ("block", "net")
-LIBRARIES = {"lwip"}  # what `uses:` may name; targets.py builds them in
+DEVICE_TYPES = ("block", "net", "dir")
+LIBRARIES = {"lwip", "sockets"}  # what `uses:` may name; targets.py builds them in
+# (sockets: lwIP NO_SYS=0 and its BSD socket layer over guest threads)
 NAME = re.compile(r"^[a-z0-9_]{1,15}$")
 ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-LIB = re.compile(r"^[A-Za-z0-9_+.-]+$")
+LIB = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_+.-]*$")
 MAX_DEVICES = 16
 
 
@@ -38,6 +46,9 @@ class AppConfig:
         self.sources, self.exclude, self.include = [], [], []
         self.cflags, self.libs, self.env = [], [], []
         self.werror = None     # None: the default for where the app lives
+        self.debian, self.prepare = None, None
+        self.ldflags = []
+        self.base = app_dir    # where sources:, exclude:, include: are (debian: its tree)
 
     def source_files(self):
         """The app's sources: the sources: globs (recursive with **) minus
@@ -45,14 +56,16 @@ class AppConfig:
         pats = self.sources or ["*.c", "*.S"]
         found = set()
         for p in pats:
-            found.update(f for f in glob.glob(os.path.join(self.app_dir, p), recursive=True)
+            found.update(f for f in glob.glob(os.path.join(self.base, p), recursive=True)
                          if os.path.isfile(f))
+        if self.debian:  # the app folder's own glue, beside the program's sources
+            found.update(glob.glob(os.path.join(self.app_dir, "*.c")))
         for p in self.exclude:
-            found.difference_update(glob.glob(os.path.join(self.app_dir, p), recursive=True))
+            found.difference_update(glob.glob(os.path.join(self.base, p), recursive=True))
         return sorted(f for f in found if f.endswith((".c", ".S")))
 
     def include_dirs(self):
-        return [os.path.normpath(os.path.join(self.app_dir, d)) for d in self.include]
+        return [os.path.normpath(os.path.join(self.base, d)) for d in self.include]
 
 
 def _words(where, value):
@@ -112,6 +125,20 @@ def _env(cfg, where, value):
         cfg.env.append(w)
 
 
+def _debian(cfg, where, value):
+    if not re.match(r"^[a-z0-9][a-z0-9+.-]+$", value):
+        raise ManifestError("%s: debian: a source package name, got %r" % (where, value))
+    cfg.debian = value
+
+
+def _prepare(cfg, where, value):
+    cfg.prepare = value  # a shell command, kept whole
+
+
+def _ldflags(cfg, where, value):
+    cfg.ldflags += _words(where, value)
+
+
 def _werror(cfg, where, value):
     if value not in ("yes", "no"):
         raise ManifestError("%s: werror: yes or no, got %r" % (where, value))
@@ -121,6 +148,7 @@ def _werror(cfg, where, value):
 KEYS = {
     "block": lambda c, w, v: _device(c, w, "block", v),
     "net": lambda c, w, v: _device(c, w, "net", v),
+    "dir": lambda c, w, v: _device(c, w, "dir", v),
     "uses": _uses,
     "sources": _paths("sources"),
     "exclude": _paths("exclude"),
@@ -129,6 +157,9 @@ KEYS = {
     "libs": _libs,
     "env": _env,
     "werror": _werror,
+    "ldflags": _ldflags,
+    "debian": _debian,
+    "prepare": _prepare,
 }
 
 
@@ -151,4 +182,6 @@ def read(app_dir):
         KEYS[key](cfg, where, value)
     if len(cfg.devices) > MAX_DEVICES:
         raise ManifestError("%s: more than %d devices" % (path, MAX_DEVICES))
+    if cfg.prepare and not cfg.debian:
+        raise ManifestError("%s: 'prepare:' runs in the tree of 'debian:', which is missing" % path)
     return cfg

@@ -4,7 +4,7 @@ import shlex
 import shutil
 import sys
 
-from . import lwip, manifest, setup, ui
+from . import debsrc, manifest, setup, ui
 from .config import Config
 from .make import BuildError, run_steps
 from .manifest import ManifestError
@@ -28,11 +28,15 @@ class Project:
         return self._targets
 
     def app_dir(self, app):
-        """apps/NAME, or a path to an app folder anywhere."""
+        """apps/NAME, apps/ports/NAME, or a path to an app folder anywhere."""
+        path = None
         if os.sep in app or app.startswith("."):
             path = os.path.abspath(app)
         else:
-            path = os.path.join(self.root, "apps", app)
+            for where in (("apps", app), ("apps", "ports", app)):
+                path = os.path.join(self.root, *where)
+                if os.path.isdir(path):
+                    break
         if not os.path.isdir(path):
             known = ", ".join(self.all_apps())
             raise SystemExit("build.py: no app '%s' (an app is a folder of C sources; "
@@ -40,8 +44,11 @@ class Project:
         return path
 
     def all_apps(self):
+        """Duet's own apps (apps/NAME), built by default; ports of other
+        people's programs (apps/ports/NAME) are built when named."""
         d = os.path.join(self.root, "apps")
-        return sorted(a for a in os.listdir(d) if os.path.isdir(os.path.join(d, a)))
+        return sorted(a for a in os.listdir(d) if os.path.isdir(os.path.join(d, a))
+                      and a != "ports")
 
     def build(self, apps=None, platforms=None, host=True, native=True, unit=False, bench=False):
         """Builds what is asked; returns the paths of the guest images."""
@@ -66,7 +73,7 @@ class Project:
     def fetch_libraries(self):
         """Fetches lwIP now if an app in apps/ uses it, so builds need no network."""
         if any("lwip" in manifest.uses(self.app_dir(a)) for a in self.all_apps()):
-            lwip.source_dir(self.verbose)
+            debsrc.source_dir(self.verbose)
 
     def platform(self):
         return self.config.values()["PLATFORM"]
@@ -101,7 +108,15 @@ def dispatch(root, args):
             return 0
         if args.command == "run":
             from . import runner
-            return runner.run_app(proj, args.app, args.args, args.platform, args.mem)
+            if getattr(args, "gdb", False) or getattr(args, "gdb_port", None):
+                from . import debugrun
+                return debugrun.run_with_gdb(proj, args.app, args.args, args.mem,
+                                             args.gdb_port or 1234, args.gdb)
+            if getattr(args, "core_dir", None):
+                from . import debugrun
+                return debugrun.run_with_core(proj, args.app, args.args, args.mem, args.core_dir)
+            return runner.run_app(proj, args.app, args.args, args.platform, args.mem,
+                                  args.host_opts)
         if args.command == "lab":
             from . import runner
             return runner.lab(proj, args.script, args.shell)
@@ -122,7 +137,7 @@ def dispatch(root, args):
     except BuildError as e:
         ui.error("build failed: " + str(e))
         return 1
-    except (ManifestError, lwip.FetchError) as e:
+    except (ManifestError, debsrc.FetchError) as e:
         ui.error(str(e))
         return 1
     except Exception as e:  # the lab's downloads (kernel, payloads) say what failed

@@ -75,7 +75,9 @@ class Step:
         with lock:
             ui.cmd(self.argv, verbose)
         r = subprocess.run(self.argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        if r.stdout:
+        # A user's failed step is summed up below instead (warnings, the wall
+        # of ld output: all in OUTPUT.log); anything else is shown as it is.
+        if r.stdout and not (r.returncode and self.summarize):
             with lock:  # compiler messages unmangled, one step at a time
                 sys.stderr.buffer.write(r.stdout)
                 sys.stderr.flush()

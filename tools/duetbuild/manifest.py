@@ -7,7 +7,7 @@ import os
 
 from .appcfg import ManifestError, read
 
-TYPES = {"block": "DUET_DEVICE_BLOCK", "net": "DUET_DEVICE_NET"}
+TYPES = {"block": "DUET_DEVICE_BLOCK", "net": "DUET_DEVICE_NET", "dir": "DUET_DEVICE_DIR"}
 
 
 def parse(app_dir):

@@ -53,9 +53,20 @@ def run_qemu_virt(image, args, timeout, capture=False, gic=3):
         return TIMEOUT_STATUS, e.stdout or b"", e.stderr or b""
 
 
-def run_app(proj, app, args, platform=None, mem=None):
+def run_app(proj, app, args, platform=None, mem=None, host_opts=()):
+    from duetlab import native_possible
+    from . import hostopts
     platform = platform or proj.platform()
     app_dir = proj.app_dir(app)
+    if platform == "qemu-virt" and host_opts:
+        ui.error("%s: duet run's options need the duet platform (qemu-virt boots the "
+                 "image on QEMU's board directly)" % " ".join(host_opts))
+        return 2
+    try:
+        opts, shares = hostopts.translate(host_opts, in_lab=not native_possible())
+    except hostopts.HostOptionError as e:
+        ui.error(str(e))
+        return 2
     image = proj.build([app_dir], [platform], native=False)[0]
     timeout = int(proj.config.values()["HOST_RUN_TIMEOUT_S"])
     if platform == "qemu-virt":
@@ -63,9 +74,10 @@ def run_app(proj, app, args, platform=None, mem=None):
         if status == TIMEOUT_STATUS:
             ui.error("the guest did not stop within %d s; killed" % timeout)
         return status
-    opts = ["--mem=" + mem] if mem else []
+    opts = (["--mem=" + mem] if mem else []) + opts
     script = "exec timeout -s KILL %d %s\n" % (timeout, duet_command(os.path.basename(image), args, opts))
-    res = lab_instance(proj).run(script, lab_files(proj, [image]), timeout=timeout + 60)
+    res = lab_instance(proj).run(script, lab_files(proj, [image]), timeout=timeout + 60,
+                                 shares=shares)
     sys.stdout.buffer.write(res.stdout)
     sys.stdout.flush()
     sys.stderr.buffer.write(res.stderr)

@@ -14,10 +14,13 @@ from . import ui
 # build machines (the static aarch64 host links libfdt.a from libfdt-dev:arm64).
 COMMON = [
     "gcc", "clang", "python3-kconfiglib", "device-tree-compiler",
-    "qemu-system-arm", "picolibc-aarch64-linux-gnu", "cpio",
+    "qemu-system-arm", "gdb-multiarch", "picolibc-aarch64-linux-gnu", "cpio",
     "linux-libc-dev-arm64-cross", "iproute2",
     "libclang-rt-dev",  # libFuzzer and the sanitizers' runtimes for clang
-    "dpkg-dev",  # dpkg-source unpacks lwIP's source package (tools/duetbuild/lwip.py)
+    "debian-archive-keyring",  # the lab fetches Debian kernels on any distro (duetlab/debian.py)
+    "dpkg-dev",  # dpkg-source unpacks Debian source packages (tools/duetbuild/debsrc.py)
+    "tcl",  # tclsh: SQLite's source makes its amalgamation with it (apps/ports/sqlite)
+    "python3",  # its sqlite3 module checks the SQLite port's database in the tests
 ]
 CROSS = [  # x86_64 (or other non-arm64) machines build aarch64 by cross
     "gcc-aarch64-linux-gnu", "libc6-dev-arm64-cross",

@@ -13,18 +13,21 @@ import shutil
 import subprocess
 
 from .make import Step
-from . import lwip
-from . import appcfg
+from . import debsrc
+from . import appcfg, portsrc
 from . import manifest
 from . import setup
 
 WARN = ["-Wall", "-Wextra", "-Werror"]
 PLATFORMS = ["duet", "qemu-virt"]
 LIBFDT_HEADERS = ["libfdt.h", "libfdt_env.h", "fdt.h"]
+PICOLIBC_INCLUDE = "/usr/lib/picolibc/aarch64-linux-gnu/include"
 TSAN_TESTS = ["test_net"]  # unit tests that start threads (host/devices/net/net_rx.c)
 # lwIP is not our code: a warning from another lwIP version or compiler must
 # not break the build. Our port and apps keep -Werror.
 LWIP_WARN = ["-Wno-error"]
+# Apps saying `uses: sockets`: lwIP with NO_SYS=0 over guest threads (lwipopts.h).
+SOCKETS_FLAGS = ["-DDUET_LWIP_SOCKETS=1"]
 
 
 class Targets:
@@ -110,18 +113,34 @@ class Targets:
         cflags = self.host_cflags() + ["-fsanitize=address,undefined", "-fno-omit-frame-pointer",
                                        "-I" + self._rel("tests", "unit")]
         steps = self._programs("gcc", cflags, ["-fsanitize=address,undefined"], lib_objs,
-                               self._rel("tests", "unit", "test_[!g]*.c"), "tests")
-        return steps + self._guest_unit_tests(cflags)
+                               self._rel("tests", "unit", "test_*.c"), "tests",
+                               skip="test_guestos_")
+        return steps + self._guest_unit_tests(cflags) + [self._sched_unit_test(cflags)]
 
     def _guest_unit_tests(self, cflags):
-        """tests/unit/test_guest_*.c: guest code that is plain C (guest/fs/)
+        """tests/unit/test_guestos_*.c: guest code that is plain C (guest/fs/)
         built natively with the same sanitizers. -iquote, not -I: the guest's
         own <sys/...> headers must not shadow glibc's here."""
         flags = cflags + ["-iquote", self._rel("guest", "include")]
         srcs = sorted(glob.glob(self._rel("guest", "fs", "*.c")))
         objs = self._objs("gcc", flags, srcs, os.path.join(self.b, "obj", "guest-native"))
         return self._programs("gcc", flags, ["-fsanitize=address,undefined"], objs,
-                              self._rel("tests", "unit", "test_guest_*.c"), "tests")
+                              self._rel("tests", "unit", "test_guestos_*.c"), "tests")
+
+    def _sched_unit_test(self, cflags):
+        """build/tests/test_sched: the guest's scheduler (guest/sched, all but
+        its guest port and POSIX layer) natively, over tests/unit/sched's
+        ucontext port. Quote includes only: guest/include's <pthread.h> must
+        not shadow glibc's."""
+        core = [self._rel("guest", "sched", f + ".c")
+                for f in ("sched", "thread", "mutex", "cond", "rwlock", "sem")]
+        unit = sorted(glob.glob(self._rel("tests", "unit", "sched", "*.c")))
+        flags = cflags + ["-iquote", self._rel("guest", "sched"), "-iquote",
+                          self._rel("guest", "include"), "-I" + self._rel("tests", "unit", "sched")]
+        objs = self._objs("gcc", flags, core + unit, os.path.join(self.b, "obj", "sched-native"))
+        out = os.path.join(self.b, "tests", "test_sched")
+        ins = [o.output for o in objs]
+        return Step(out, ins, ["gcc", "-fsanitize=address,undefined", "-o", out] + ins, after=objs)
 
     def tsan_tests(self):
         """The unit tests of threaded host code (TSAN_TESTS) again under
@@ -140,11 +159,13 @@ class Targets:
                               [_native_libfdt()], after=obj + lib))
         return steps
 
-    def _programs(self, cc, cflags, ldflags, lib_objs, pattern, kind):
-        """One native program per source matching pattern, each linked with lib_objs,
-        into build/KIND/NAME."""
+    def _programs(self, cc, cflags, ldflags, lib_objs, pattern, kind, skip=None):
+        """One native program per source matching pattern (but not starting
+        with skip), each linked with lib_objs, into build/KIND/NAME."""
         steps = []
         for src in sorted(glob.glob(pattern)):
+            if skip and os.path.basename(src).startswith(skip):
+                continue
             name = os.path.splitext(os.path.basename(src))[0]
             obj = self._objs(cc, cflags, [src], os.path.join(self.b, "obj", kind + "-main"))
             out = os.path.join(self.b, kind, name)
@@ -189,7 +210,8 @@ class Targets:
 
     def guest_cflags(self, platform):
         opt = "-Os" if self.config.get("GUEST_OPT_SIZE") == "y" else "-O2"
-        return ["--specs=picolibc.specs", "-std=gnu11", opt, "-g"] + WARN + self.repro + [
+        return ["--specs=picolibc.specs", "-std=gnu11", opt, "-g"] + WARN + self.repro + \
+            self._guest_system_includes() + [
             "-fno-pie", "-fno-omit-frame-pointer", "-ffunction-sections", "-fdata-sections",
             "-fstack-protector-strong",  # canary seeded from the host's rng-seed
             "-I" + self._rel("shared", "include"), "-I" + self._rel("guest", "include"),
@@ -199,18 +221,32 @@ class Targets:
             "-D_POSIX_MONOTONIC_CLOCK=200112L", "-D_POSIX_TIMERS=1",
             "-DDUET_PLATFORM_" + platform.upper().replace("-", "_")]
 
+    def _guest_system_includes(self):
+        """picolibc's headers and the compiler's own, and nothing else: the
+        cross compiler would otherwise fall back to /usr/include, where
+        glibc's headers (dlfcn.h, pthread.h, ...) compile against a libc the
+        guest does not have."""
+        if not hasattr(self, "_sysinc"):
+            gcc_inc = subprocess.run([self.cross, "-print-file-name=include"],
+                                     stdout=subprocess.PIPE, text=True).stdout.strip()
+            self._sysinc = ["-nostdinc", "-isystem", PICOLIBC_INCLUDE, "-isystem", gcc_inc]
+        return self._sysinc
+
     def guest(self, app_dir, platform):
         name = app_name(app_dir)
         cflags = self.guest_cflags(platform)
         if platform not in self._guest_os:
             srcs = []
             for d in (self._rel("guest"), self._rel("guest", "fs"), self._rel("guest", "posix"),
+                      self._rel("guest", "sched"),
                       self._rel("platforms", platform)):
                 srcs += sorted(glob.glob(os.path.join(d, "*.c")) + glob.glob(os.path.join(d, "*.S")))
             self._guest_os[platform] = self._objs(self.cross, cflags, srcs,
                                                   os.path.join(self.b, "obj", "guest", platform))
         os_objs = self._guest_os[platform]
         cfg = appcfg.read(app_dir)
+        if cfg.debian:
+            cfg.base = portsrc.prepared_tree(cfg, self.verbose)
         app_srcs = cfg.source_files()
         if not app_srcs:
             raise SystemExit("build.py: app folder %s has no C sources%s" % (
@@ -220,11 +256,14 @@ class Targets:
         env_c = manifest.write_env_source(cfg.env, os.path.join(gen, "env.c"))
         lib_objs = []
         app_cflags = self._app_cflags(cflags, cfg)
-        if "lwip" in cfg.uses:
+        if "sockets" in cfg.uses:
+            app_cflags += self._lwip_cflags() + SOCKETS_FLAGS
+            lib_objs = self._lwip_objs(platform, cflags, sockets=True)
+        elif "lwip" in cfg.uses:
             app_cflags += self._lwip_cflags()
             lib_objs = self._lwip_objs(platform, cflags)
         objdir = os.path.join(self.b, "obj", "apps", name, platform)
-        app_objs = self._objs(self.cross, app_cflags, app_srcs, objdir, base=app_dir,
+        app_objs = self._objs(self.cross, app_cflags, app_srcs, objdir, base=cfg.base,
                               summarize=True)
         app_objs += self._objs(self.cross, cflags, [manifest_c, env_c], objdir)
         objs = os_objs + lib_objs + app_objs
@@ -235,7 +274,7 @@ class Targets:
                                         "-Wl,--gc-sections", "-Wl,--build-id=none",
                                         "-Wl,-z,max-page-size=4096",  # no 64 KiB file padding
                                         "-Wl,--defsym=__stack_size=" + stack, "-o", out]
-        link += [o.output for o in objs] + ["/usr/lib/aarch64-linux-gnu/libfdt.a"]
+        link += [o.output for o in objs] + cfg.ldflags + ["/usr/lib/aarch64-linux-gnu/libfdt.a"]
         link += ["-l" + lib for lib in cfg.libs if lib != "m"] + ["-lm"]
         return Step(out, [o.output for o in objs] + [ld], link, after=objs, summarize=True)
 
@@ -247,12 +286,15 @@ class Targets:
         werror = cfg.werror if cfg.werror is not None else own
         flags = [f for f in cflags if f not in WARN]
         flags += WARN if werror else ["-Wall"]
-        return flags + ["-I" + d for d in cfg.include_dirs()] + cfg.cflags
+        flags += ["-I" + d for d in cfg.include_dirs()] + cfg.cflags
+        if cfg.debian:  # the cache's path stays out of debug info and __FILE__
+            flags.append("-ffile-prefix-map=%s=%s" % (cfg.base, cfg.debian))
+        return flags
 
     # --- lwIP (apps whose app.cfg says `uses: lwip`) --------------------------
     def _lwip_tree(self):
         if self._lwip_src is None:
-            self._lwip_src = lwip.source_dir(self.verbose)
+            self._lwip_src = debsrc.source_dir(self.verbose)
         return self._lwip_src
 
     def _lwip_cflags(self):
@@ -263,21 +305,29 @@ class Targets:
                 "-I" + os.path.join(tree, "src", "include"),
                 "-ffile-prefix-map=%s=lwip" % tree]  # the cache's path stays out
 
-    def _lwip_objs(self, platform, cflags):
+    def _lwip_objs(self, platform, cflags, sockets=False):
         """lwIP's IPv4 core and Ethernet, and our port (guest/lwip/*.c), once
-        per platform into build/obj/lwip/PLATFORM."""
-        if platform not in self._lwip:
+        per platform into build/obj/lwip/PLATFORM. sockets: NO_SYS=0, plus
+        lwIP's api/ (tcpip thread, netconn, sockets) and guest/lwip/sys/,
+        into build/obj/lwip-sockets/PLATFORM."""
+        key = (platform, sockets)
+        if key not in self._lwip:
             src = os.path.join(self._lwip_tree(), "src")
             core = (sorted(glob.glob(os.path.join(src, "core", "*.c")))
                     + sorted(glob.glob(os.path.join(src, "core", "ipv4", "*.c")))
                     + [os.path.join(src, "netif", "ethernet.c")])
             port = sorted(glob.glob(self._rel("guest", "lwip", "*.c")))
-            objdir = os.path.join(self.b, "obj", "lwip", platform)
             flags = cflags + self._lwip_cflags()
-            self._lwip[platform] = (
+            objdir = os.path.join(self.b, "obj", "lwip", platform)
+            if sockets:
+                core += sorted(glob.glob(os.path.join(src, "api", "*.c")))
+                port += sorted(glob.glob(self._rel("guest", "lwip", "sys", "*.c")))
+                flags += SOCKETS_FLAGS
+                objdir = os.path.join(self.b, "obj", "lwip-sockets", platform)
+            self._lwip[key] = (
                 self._objs(self.cross, flags + LWIP_WARN, core, objdir, base=self._lwip_tree())
                 + self._objs(self.cross, flags, port, objdir))
-        return self._lwip[platform]
+        return self._lwip[key]
 
 
 def app_name(app_dir):

@@ -7,11 +7,13 @@ import shlex
 import subprocess
 import sys
 
-from . import runner, ui
+from . import qemunet, runner, ui, usercases
+from .testrun_check import check_output
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests", "e2e"))
 import bad_images  # noqa: E402
 import cases  # noqa: E402
+import run_cases  # noqa: E402
 
 
 class Results:
@@ -27,37 +29,9 @@ class Results:
             print("PASS %s" % name, flush=True)
 
 
-def _contains_in_order(text, parts):
-    pos = 0
-    for p in parts:
-        i = text.find(p, pos)
-        if i < 0:
-            return p
-        pos = i + len(p)
-    return None
-
-
-def check_output(status, out, err, want_status, expect=(), expect_err=(), exact=None):
-    """A one-line description of what is wrong, or None."""
-    o = out.decode("utf-8", "replace")
-    e = err.decode("utf-8", "replace")
-    tail = " | stdout: %r | stderr: %r" % (o[-300:], e[-300:])
-    if status != want_status:
-        return "status %s, expected %s%s" % (status, want_status, tail)
-    if exact is not None and out != exact:
-        return "stdout %r, expected %r" % (out[:300], exact)
-    miss = _contains_in_order(o, expect)
-    if miss is not None:
-        return "stdout lacks %r%s" % (miss, tail)
-    miss = _contains_in_order(e, expect_err)
-    if miss is not None:
-        return "stderr lacks %r%s" % (miss, tail)
-    return None
-
-
 def unit_tests(proj, res, pattern):
     for exe in sorted(glob.glob(os.path.join(proj.build_dir, "tests", "test_*"))):
-        if exe.endswith((".cmd", ".d")) or (pattern and pattern not in exe):
+        if exe.endswith((".cmd", ".d", ".log")) or (pattern and pattern not in exe):
             continue
         r = subprocess.run([exe], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            cwd=proj.root, timeout=300)
@@ -86,6 +60,30 @@ def unit_tests(proj, res, pattern):
                     % (r.returncode, out[-2000:]))
         elif seen == 0:
             res.add(name, "ran no test")
+
+
+def python_unit_tests(proj, res, pattern):
+    """tests/unit/py/test_*.py (unittest), one result per test method, named
+    "py: test_FILE: Class.method"."""
+    import unittest
+    top = os.path.join(proj.root, "tests", "unit", "py")
+    tests = unittest.defaultTestLoader.discover(top, top_level_dir=top)
+
+    def flat(suite):
+        for t in suite:
+            if isinstance(t, unittest.TestSuite):
+                yield from flat(t)
+            else:
+                yield t
+    for t in flat(tests):
+        mod, cls, meth = t.id().rsplit(".", 2)
+        name = "py: %s: %s.%s" % (mod, cls, meth)
+        if pattern and pattern not in name:
+            continue
+        r = unittest.TestResult()
+        t.run(r)
+        problems = r.failures + r.errors
+        res.add(name, problems[0][1].strip().splitlines()[-1] if problems else None)
 
 
 def _expand(argv, images_dir):
@@ -187,41 +185,27 @@ def fuzz_short(proj, res, pattern):
             print("     %s: %s" % (name, msg))
 
 
-def external_app(proj, res, pattern):
-    """An app folder outside the tree builds and runs with no other change."""
-    import shutil
-    import tempfile
-    name = "build.py: an app folder outside the tree"
-    if pattern and pattern not in name:
-        return
-    with tempfile.TemporaryDirectory(prefix="duet-extapp-") as d:
-        app = os.path.join(d, "outside")
-        os.makedirs(app)
-        with open(os.path.join(app, "main.c"), "w") as f:
-            f.write('#include <stdio.h>\nint main(int c, char **v)'
-                    '{ printf("outside %s\\n", c > 1 ? v[1] : "?"); return 7; }\n')
-        r = subprocess.run([sys.executable, os.path.join(proj.root, "build.py"), "run", app,
-                            "--platform", "qemu-virt", "--", "works"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
-        res.add(name, check_output(r.returncode, r.stdout, r.stderr, 7, ["outside works"]))
-        shutil.rmtree(os.path.join(proj.build_dir, "obj", "ext"), ignore_errors=True)
-
-
 def main(proj, unit_only=False, pattern=None):
     res = Results()
     apps = sorted({c.app for c in cases.GUEST_CASES} |
-                  {"blocktest", "hostile", "pingd", "udpecho", "tcpecho", "httpd"})
+                  {"blocktest", "dirtest", "hostile", "pingd", "udpecho", "tcpecho", "httpd",
+                   "exitbench", "l2fwd", "sockecho"})
     images = proj.build(apps, ["duet"], unit=True)
     proj.build(apps, ["qemu-virt"], host=False, native=False)
     unit_tests(proj, res, pattern)
+    python_unit_tests(proj, res, pattern)
     fuzz_short(proj, res, pattern)
     if not unit_only:
         images_dir = os.path.join(proj.build_dir, "tests", "images")
         bad_images.make(os.path.join(proj.build_dir, "apps", "hello.duet.elf"), images_dir)
         host_cases(proj, res, images_dir, pattern)
         qemu_virt_cases(proj, res, pattern)
-        external_app(proj, res, pattern)
+        qemunet.cases_run(proj, res, pattern)
+        usercases.run(proj, res, pattern)
+        run_cases.run(proj, res, pattern, check_output)
         lab_cases(proj, res, images, images_dir, pattern)
+        from . import coretest
+        coretest.run(proj, res, pattern)
     if res.failed:
         ui.info("failed: " + "; ".join(res.failed))
     print("%d passed, %d failed" % (res.passed, len(res.failed)), flush=True)

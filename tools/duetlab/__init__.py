@@ -16,7 +16,8 @@ The script runs with cwd /duet (where `files` land) and can call
 output bytes and exit statuses come back exactly.
 
 Environment: DUET_CACHE (cache root, default ~/.cache/duet), DUET_LAB=force
-(emulate even on arm64) or native.
+(emulate even on arm64) or native, DUET_LAB_KERNEL=6.1|6.12 (the emulated
+lab's Debian kernel, default 6.12; see kernel.py).
 """
 import os
 import platform
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import List
 
 from . import frames, initramfs, kernel, qemu
-from .kernel import LabError
+from .errors import LabError
 
 __all__ = ["Lab", "LabResult", "LabError"]
 
@@ -51,13 +52,14 @@ def native_possible():
 
 
 class Lab:
-    def __init__(self, cache_dir=None, verbose=False, smp=2, mem_mb=1024):
+    def __init__(self, cache_dir=None, verbose=False, smp=2, mem_mb=1024, kernel_version=None):
         self.cache = kernel.cache_dir(cache_dir)
+        self.kernel_version = kernel.choice(kernel_version)  # DUET_LAB_KERNEL, default newest
         self.verbose, self.smp, self.mem_mb = verbose, smp, mem_mb
 
     def _initrd(self, files, script, extra=()):
-        kernel.kernel(self.cache)  # also fetches the modules the base archive holds
-        base = open(initramfs.base_archive(self.cache), "rb").read()
+        kernel.kernel(self.cache, self.kernel_version)  # also fetches the modules
+        base = open(initramfs.base_archive(self.cache, self.kernel_version), "rb").read()
         fd, path = tempfile.mkstemp(prefix="duet-initrd-", suffix=".img")
         # Linux finds each next archive only at a 4-byte boundary (NULs skipped).
         def aligned(data):
@@ -74,22 +76,31 @@ class Lab:
         from . import payload
         return payload.build(self.cache, payload.QEMU)
 
+    def strace_archive(self):
+        """The cached strace payload (see payload.py); builds it once."""
+        from . import payload
+        return payload.build(self.cache, payload.STRACE)
+
     def nettools_archive(self):
         """The cached ping / nc / ip payload (see payload.py); builds it once."""
         from . import payload
         return payload.build(self.cache, payload.NETTOOLS)
 
-    def run(self, script, files, timeout=120, extra=()):
-        """extra: archives to append to the initramfs (ignored natively)."""
+    def run(self, script, files, timeout=120, extra=(), shares=()):
+        """extra: archives to append to the initramfs (ignored natively).
+        shares: (host folder, tag) pairs, mounted read-write at /mnt/TAG in
+        the lab through 9p (natively the script uses the folders directly)."""
         if native_possible():
             from . import native
             return native.run(script, files, timeout)
         nonce = secrets.token_hex(8)
-        vmlinuz = kernel.kernel(self.cache)
+        vmlinuz = kernel.kernel(self.cache, self.kernel_version)
         initrd = self._initrd(files, script, extra)
         try:
             append = "console=ttyAMA0 quiet loglevel=1 panic=-1 duet.nonce=" + nonce
-            cmd = qemu.argv(vmlinuz, initrd, self.smp, self.mem_mb, append)
+            if shares:
+                append += " duet.shares=" + ",".join(tag for _, tag in shares)
+            cmd = qemu.argv(vmlinuz, initrd, self.smp, self.mem_mb, append, shares=shares)
             if self.verbose:
                 print("+ " + " ".join(cmd), flush=True)
             text, timed_out = qemu.run(cmd, timeout)
@@ -101,7 +112,7 @@ class Lab:
         if native_possible():
             from . import native
             return native.shell(files)
-        vmlinuz = kernel.kernel(self.cache)
+        vmlinuz = kernel.kernel(self.cache, self.kernel_version)
         initrd = self._initrd(files, "")
         try:
             cmd = qemu.argv(vmlinuz, initrd, self.smp, self.mem_mb,

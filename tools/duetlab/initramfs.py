@@ -12,7 +12,7 @@ from . import kernel
 from .cpio import CpioWriter
 from .frames import LIB_SH
 
-# /init: mount, read the nonce from the kernel command line, run the script
+# /init: mount, read the nonce (and the 9p shares) from the kernel command line, run the script
 # (or a shell), frame the results on the console, power off.
 INIT = r'''#!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -21,12 +21,17 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
-for m in /lib/modules/*.ko; do [ -e "$m" ] && insmod "$m"; done
+for m in $(cat /lib/modules/order 2>/dev/null); do insmod "/lib/modules/$m.ko"; done
 for w in $(cat /proc/cmdline); do
     case "$w" in
     duet.nonce=*) DUET_NONCE="${w#duet.nonce=}" ;;
     duet.shell=1) DUET_SHELL=1 ;;
+    duet.shares=*) DUET_SHARES="${w#duet.shares=}" ;;
     esac
+done
+# The user's folders (./build.py run --block/--dir), live over 9p.
+for t in $(echo "$DUET_SHARES" | tr , ' '); do
+    mkdir -p "/mnt/$t" && mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 "$t" "/mnt/$t"
 done
 export DUET_NONCE DUET_FRAMES=/dev/console DUET_DIR=/duet DUET_TMP=/tmp/duet
 mkdir -p "$DUET_TMP"
@@ -45,11 +50,14 @@ poweroff -f
 '''
 
 
-def base_archive(cache_dir):
-    """Path of the gzip'd base archive; rebuilt when busybox or /init change."""
+def base_archive(cache_dir, version=None):
+    """Path of the gzip'd base archive for kernel `version` (its modules
+    inside, loaded in order); rebuilt when busybox, /init or the modules change."""
     bb = open(kernel.busybox(cache_dir), "rb").read()
-    mods = [(os.path.basename(m), open(m, "rb").read()) for m in kernel.modules(cache_dir)]
-    key = hashlib.sha256(bb + INIT.encode() + b"".join(n.encode() + m for n, m in mods)).hexdigest()[:16]
+    mods = [(os.path.basename(m), open(m, "rb").read()) for m in kernel.modules(cache_dir, version)]
+    order = "".join(n[:-len(".ko")] + "\n" for n, _ in mods).encode()
+    key = hashlib.sha256(bb + INIT.encode() + order
+                         + b"".join(n.encode() + m for n, m in mods)).hexdigest()[:16]
     path = os.path.join(cache_dir, "base-%s.cpio.gz" % key)
     if os.path.exists(path):
         return path
@@ -60,6 +68,7 @@ def base_archive(cache_dir):
     w.add_file("bin/busybox", bb, 0o755)
     for name, data in mods:
         w.add_file("lib/modules/" + name, data, 0o644)
+    w.add_file("lib/modules/order", order, 0o644)
     w.add_file("init", INIT.encode(), 0o755)
     data = gzip.compress(w.getvalue(), compresslevel=6, mtime=0)
     with open(path + ".part", "wb") as f:

@@ -1,18 +1,31 @@
-"""Debian's arm64 kernel (and busybox) for the lab: downloaded once with apt, cached.
+"""Debian's arm64 kernels (and busybox) for the lab: downloaded once, cached.
 
-The kernel comes from the package the metapackage linux-image-arm64:arm64
-depends on (CONFIG_KVM=y, VHE, GICv3 vGIC). Only its vmlinuz is kept.
+Two kernels, chosen with DUET_LAB_KERNEL (default the newer):
+  6.1   Debian 12 (bookworm): what most hosts run today;
+  6.12  Debian 13 (trixie): userspace HVC exits (SMCCC filter, >= 6.4) and
+        the rest of today's KVM.
+Each is the package Debian's linux-image-arm64 metapackage depends on in
+that suite (CONFIG_KVM=y, VHE, GICv3 vGIC), fetched through a private apt
+(debian.py). The cache keeps LAB_CACHE/linux-VERSION/ with the vmlinuz and
+modules/ (MODULES and their dependencies, uncompressed, with `order`, the
+load order); the folder appears whole (renamed into place) or not at all.
 """
 import glob
 import os
-import re
 import shutil
 import subprocess
 import tempfile
 
+from . import debian, kmod
+from .errors import LabError
 
-class LabError(Exception):
-    pass
+__all__ = ["LabError", "cache_dir", "choice", "kernel", "modules", "busybox"]
+
+SUITES = {"6.1": "bookworm", "6.12": "trixie"}
+DEFAULT = "6.12"
+# Tap devices and veth pairs (network tests), vhost-net, 9p over virtio
+# (QEMU's virtfs) and bridges; their dependencies come along.
+MODULES = ["tun", "veth", "vhost_net", "virtio_mmio", "9pnet_virtio", "9p", "bridge"]
 
 
 def cache_dir(override=None):
@@ -23,51 +36,115 @@ def cache_dir(override=None):
     return d
 
 
-def _run(argv):
-    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def choice(version=None):
+    """The kernel version asked for (argument, else DUET_LAB_KERNEL, else DEFAULT)."""
+    v = version or os.environ.get("DUET_LAB_KERNEL") or DEFAULT
+    if v not in SUITES:
+        raise LabError("DUET_LAB_KERNEL=%s: the lab has kernels %s"
+                       % (v, ", ".join(sorted(SUITES, key=lambda s: [int(x) for x in s.split(".")]))))
+    return v
 
 
-def _kernel_package():
-    r = _run(["apt-cache", "depends", "linux-image-arm64:arm64"])
-    m = re.search(r"Depends:\s*(linux-image-[0-9][^\s:]*-arm64)", r.stdout)
-    if not m:
-        raise LabError("cannot find the kernel package behind linux-image-arm64:arm64 "
-                       "(is arm64 multiarch enabled? run: dpkg --add-architecture arm64 && "
-                       "apt-get update)\n" + r.stdout[-500:])
-    return m.group(1)
+def _folder(d, version):
+    return os.path.join(d, "linux-" + version)
 
 
-def _fetch_deb_file(d, pkg, pattern, what, extra=()):
-    """Downloads pkg (:arm64) with apt, keeps the file matching pattern in d
-    (and those matching the `extra` patterns, under their own names)."""
+def _complete(folder):
+    """The kernel and the modules of today's MODULES list (a cache made for
+    another list is fetched again)."""
+    try:
+        wanted = open(os.path.join(folder, "modules", "wanted")).read().split()
+    except FileNotFoundError:
+        return False
+    return (glob.glob(os.path.join(folder, "vmlinuz-*")) and wanted == MODULES
+            and os.path.exists(os.path.join(folder, "modules", "order")))
+
+
+def kernel(d, version=None):
+    """Path of the cached vmlinuz of `version` in the lab cache d, fetched first if needed."""
+    version = choice(version)
+    folder = _folder(d, version)
+    if not _complete(folder):
+        _fetch(d, version, folder)
+    return sorted(glob.glob(os.path.join(folder, "vmlinuz-*")))[-1]
+
+
+def modules(d, version=None):
+    """The cached module files of `version`, in load order (kernel() fetches them)."""
+    mods = os.path.join(_folder(d, choice(version)), "modules")
+    try:
+        names = open(os.path.join(mods, "order")).read().split()
+    except FileNotFoundError:
+        return []
+    return [os.path.join(mods, n + ".ko") for n in names]
+
+
+def _fetch(d, version, folder):
+    suite = SUITES[version]
+    print("duet lab: fetching Debian %s's arm64 kernel (%s) into %s" % (suite, version, d),
+          flush=True)
+    with tempfile.TemporaryDirectory(prefix="fetch-linux-", dir=d) as tmp:
+        apt = debian.Suite(os.path.join(tmp, "apt"), suite)
+        pkgs = [p for p in apt.depends("linux-image-arm64")
+                if p.startswith("linux-image-") and p[12:13].isdigit()]
+        if not pkgs:
+            raise LabError("Debian %s: linux-image-arm64 depends on no kernel package" % suite)
+        deb = apt.download(pkgs[0], os.path.join(tmp, "debs"))
+        apt.close()
+        root = os.path.join(tmp, "x")
+        r = subprocess.run(["dpkg-deb", "-x", deb, root], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        found = glob.glob(os.path.join(root, "boot", "vmlinuz-*"))
+        if r.returncode != 0 or not found:
+            raise LabError("no vmlinuz in %s: %s" % (os.path.basename(deb), r.stdout[-300:]))
+        if not found[0].split("vmlinuz-")[1].startswith(version + "."):
+            raise LabError("Debian %s's kernel is %s, not %s"
+                           % (suite, os.path.basename(found[0]), version))
+        new = os.path.join(tmp, "linux")
+        os.makedirs(os.path.join(new, "modules"))
+        shutil.copy(found[0], new)
+        order = kmod.load_order(root, MODULES)
+        for name, data in order:
+            with open(os.path.join(new, "modules", name + ".ko"), "wb") as f:
+                f.write(data)
+        with open(os.path.join(new, "modules", "order"), "w") as f:
+            f.write("\n".join(n for n, _ in order) + "\n")
+        with open(os.path.join(new, "modules", "wanted"), "w") as f:
+            f.write("\n".join(MODULES) + "\n")
+        if os.path.isdir(folder) and not _complete(folder):
+            shutil.rmtree(folder)  # made for another MODULES list
+        try:
+            os.rename(new, folder)
+        except OSError:
+            if not _complete(folder):  # not a concurrent fetch that finished first
+                raise
+
+
+def _fetch_deb_file(d, pkg, pattern, what):
+    """Downloads pkg (:arm64) with this machine's apt, keeps the file matching
+    pattern in d."""
     with tempfile.TemporaryDirectory(dir=d) as tmp:
-        r = subprocess.run(["apt-get", "download", pkg + ":arm64"], cwd=tmp,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        argv = ["apt-get", "download", pkg + ":arm64"]
+        r = subprocess.run(argv, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True)
         if r.returncode != 0:
             subprocess.run(["apt-get", "update", "-q"], stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
-            r = subprocess.run(["apt-get", "download", pkg + ":arm64"], cwd=tmp,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            r = subprocess.run(argv, cwd=tmp, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
         debs = glob.glob(os.path.join(tmp, "*.deb"))
         if r.returncode != 0 or not debs:
             raise LabError("could not download %s:arm64 with apt-get:\n%s" % (pkg, r.stdout[-800:]))
         x = os.path.join(tmp, "x")
-        r = _run(["dpkg-deb", "-x", debs[0], x])
+        r = subprocess.run(["dpkg-deb", "-x", debs[0], x], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
         found = glob.glob(os.path.join(x, pattern))
         if r.returncode != 0 or not found:
             raise LabError("no %s in %s: %s" % (what, os.path.basename(debs[0]), r.stdout[-300:]))
-        for pat in extra:
-            for f in glob.glob(os.path.join(x, pat)):
-                _keep(f, os.path.join(d, "modules", os.path.basename(f)))
         dst = os.path.join(d, os.path.basename(found[0]))
-        _keep(found[0], dst)
+        shutil.copy(found[0], dst + ".part")
+        os.replace(dst + ".part", dst)
     return dst
-
-
-def _keep(src, dst):
-    os.makedirs(os.path.dirname(dst), exist_ok=True)
-    shutil.copy(src, dst + ".part")
-    os.replace(dst + ".part", dst)
 
 
 def busybox(d):
@@ -78,23 +155,3 @@ def busybox(d):
     if not os.path.exists(path):
         _fetch_deb_file(d, "busybox-static", "bin/busybox", "busybox")
     return path
-
-
-# Modules the lab loads at boot: tap devices and veth pairs for network tests.
-MODULES = ["tun.ko", "veth.ko"]
-
-
-def kernel(d):
-    """Path of the cached vmlinuz in the lab cache d, downloading it first if
-    needed, with the MODULES beside it in d/modules."""
-    found = sorted(glob.glob(os.path.join(d, "vmlinuz-*")))
-    if found and all(os.path.exists(os.path.join(d, "modules", m)) for m in MODULES):
-        return found[-1]
-    return _fetch_deb_file(d, _kernel_package(), "boot/vmlinuz-*", "vmlinuz",
-                           ["lib/modules/*/kernel/drivers/net/" + m for m in MODULES])
-
-
-def modules(d):
-    """The cached module files, in load order (kernel() fetches them)."""
-    return [os.path.join(d, "modules", m) for m in MODULES
-            if os.path.exists(os.path.join(d, "modules", m))]

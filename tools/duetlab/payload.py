@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List
 
 from .cpio import CpioWriter
-from .kernel import LabError
+from .errors import LabError
 
 LIB_DIRS = ["lib/aarch64-linux-gnu", "usr/lib/aarch64-linux-gnu", "lib", "usr/lib"]
 
@@ -51,6 +51,11 @@ NETTOOLS = Payload("nettools2-arm64.cpio.gz",
                     "ip": ["bin/ip", "sbin/ip", "usr/bin/ip", "usr/sbin/ip"],
                     "tcpdump": ["usr/bin/tcpdump", "usr/sbin/tcpdump"]},
                    "nettools", wrappers=True, first_ino=600000)
+# strace, for the bench's counts: system calls from exec to the first
+# KVM_RUN and per hypercall, bytes read from the image.
+STRACE = Payload("strace-arm64.cpio.gz", ["strace:arm64"],
+                 {"strace": ["usr/bin/strace", "bin/strace"]}, "strace", wrappers=True,
+                 first_ino=700000)
 RUN = "/qemu/lib/ld-linux-aarch64.so.1 --library-path /qemu/lib /qemu/bin/qemu-system-aarch64"
 
 

@@ -12,13 +12,23 @@ import time
 QEMU = "qemu-system-aarch64"
 
 
-def argv(kernel, initrd, smp, mem_mb, append, interactive=False):
+def share_args(shares):
+    """A host folder per (path, tag) as a virtio 9p device; the lab mounts it
+    at /mnt/TAG (initramfs.py), so what the guest writes lands in the folder."""
+    a = []
+    for i, (path, tag) in enumerate(shares):
+        a += ["-fsdev", "local,id=fs%d,path=%s,security_model=none" % (i, path),
+              "-device", "virtio-9p-device,fsdev=fs%d,mount_tag=%s" % (i, tag)]
+    return a
+
+
+def argv(kernel, initrd, smp, mem_mb, append, interactive=False, shares=()):
     a = [QEMU, "-M", "virt,virtualization=on,gic-version=3", "-cpu", "max,pauth=off",
          "-smp", str(smp), "-m", str(mem_mb), "-no-reboot", "-nographic",
          "-kernel", kernel, "-initrd", initrd, "-append", append,
          # No NIC: the lab's networks are taps and veths inside it (and the
          # default virtio NIC wants ipxe's option ROM, not always installed).
-         "-nic", "none"]
+         "-nic", "none"] + share_args(shares)
     if not interactive:
         a[a.index("-nographic")] = "-display"
         a[a.index("-display") + 1:a.index("-display") + 1] = ["none", "-serial", "stdio",

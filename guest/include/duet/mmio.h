@@ -15,6 +15,13 @@ static inline uint32_t mmio_read32(uintptr_t a)
     return v;
 }
 
+static inline uint8_t mmio_read8(uintptr_t a)
+{
+    uint32_t v;
+    __asm__ volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
+    return (uint8_t)v;
+}
+
 static inline void mmio_write8(uintptr_t a, uint8_t v)
 {
     __asm__ volatile("strb %w0, [%1]" :: "r"(v), "r"(a) : "memory");

@@ -25,6 +25,9 @@ struct exc_frame;
 /* A chance to handle an exception the platform itself caused; 1 if handled. */
 int platform_exception(struct exc_frame *f);
 
+/* Hands the crashing context to the host (debugger, core dump), if it wants it. */
+void platform_crash_frame(const struct exc_frame *f);
+
 /* Nanoseconds since the Unix epoch at the moment of the call, or 0 if unknown. */
 uint64_t platform_walltime_ns(void);
 

@@ -104,6 +104,8 @@ int vfs_lookup(int dirfd, const char *path, struct vnode **out);
 int vfs_parent(int dirfd, const char *path, struct vnode **dir, const char **name,
                size_t *len, char *buf);
 const char *vfs_cwd(void);
+/* Mounts the platform's file systems when "/" is made (weak: none). */
+void vfs_platform_mounts(struct vnode *root);
 int vfs_chdir(struct vnode *dir, const char *abs_path);
 
 /* The files of a mounted file system, behind an fd. */

@@ -7,6 +7,7 @@
 #ifndef DUET_LWIPOPTS_H
 #define DUET_LWIPOPTS_H
 
+#ifndef DUET_LWIP_SOCKETS
 /* --- system: one thread, no OS layer ------------------------------------ */
 #define NO_SYS                      1
 #define SYS_LIGHTWEIGHT_PROT        0   /* nothing preempts the stack */
@@ -14,6 +15,42 @@
 #define LWIP_SOCKET                 0
 #define LWIP_NETCONN                0
 #define LWIP_NETIF_API              0
+#else
+/* --- apps with `uses: sockets`: lwIP's tcpip thread and socket layer over
+ * Duet's threads (guest/lwip/sys/). Threads are cooperative on one CPU, so
+ * nothing runs between two instructions of lwIP's core: no lightweight
+ * protection needed; the core lock is a plain mutex. */
+#define NO_SYS                      0
+#define SYS_LIGHTWEIGHT_PROT        0
+#define LWIP_TIMERS                 1
+#define LWIP_SOCKET                 1
+#define LWIP_NETCONN                1
+#define LWIP_NETIF_API              0
+#define LWIP_TCPIP_CORE_LOCKING     1
+#define LWIP_COMPAT_SOCKETS         1   /* socket(), bind()... as macros for lwip_*() */
+#define LWIP_POSIX_SOCKETS_IO_NAMES 0   /* read/write/close stay picolibc's */
+#define LWIP_SOCKET_SELECT          0
+#define LWIP_SOCKET_POLL            0
+#define LWIP_TIMEVAL_PRIVATE        0   /* picolibc's struct timeval */
+#define LWIP_SO_RCVTIMEO            1
+#define LWIP_SO_SNDTIMEO            1
+#define LWIP_SO_RCVBUF              1
+#define SO_REUSE                    1
+#define LWIP_TCP_KEEPALIVE          1
+#define MEMP_NUM_NETCONN            32
+#define LWIP_SOCKET_OFFSET          3   /* socket fds never look like stdin/out/err */
+#define TCPIP_THREAD_STACKSIZE      32768
+#define TCPIP_MBOX_SIZE             64
+#define DEFAULT_THREAD_STACKSIZE    32768
+#define DEFAULT_TCP_RECVMBOX_SIZE   64
+#define DEFAULT_UDP_RECVMBOX_SIZE   64
+#define DEFAULT_ACCEPTMBOX_SIZE     16
+#define LWIP_DNS                    1
+/* Many connections at once: each holds received segments in pool pbufs
+ * (9 KB apiece) until the app reads them; windows are smaller, pool larger. */
+#define PBUF_POOL_SIZE              256
+#define TCP_WND                     (16 * TCP_MSS)
+#endif
 
 /* --- protocols ----------------------------------------------------------- */
 #define LWIP_IPV4                   1
@@ -26,7 +63,9 @@
 #define LWIP_DHCP                   1
 #define LWIP_RAW                    0
 #define LWIP_IGMP                   0
+#ifndef LWIP_DNS
 #define LWIP_DNS                    0
+#endif
 #define LWIP_AUTOIP                 0
 
 /* --- netif --------------------------------------------------------------- */
@@ -41,7 +80,9 @@
 #define DUET_LWIP_MAX_FRAME         9216
 #define PBUF_POOL_BUFSIZE           LWIP_MEM_ALIGN_SIZE(DUET_LWIP_MAX_FRAME + \
                                         PBUF_LINK_ENCAPSULATION_HLEN + PBUF_LINK_HLEN)
+#ifndef PBUF_POOL_SIZE
 #define PBUF_POOL_SIZE              64
+#endif
 #define MEMP_NUM_PBUF               64  /* PBUF_REF/ROM: no-copy tcp_write, etc. */
 #define MEMP_NUM_UDP_PCB            8
 #define MEMP_NUM_TCP_PCB            16
@@ -49,7 +90,9 @@
 
 /* --- TCP ------------------------------------------------------------------ */
 #define TCP_MSS                     1460
+#ifndef TCP_WND
 #define TCP_WND                     (44 * TCP_MSS)
+#endif
 #define TCP_SND_BUF                 (44 * TCP_MSS)
 /* lwIP's default formula, spelled out: what its sanity check requires. */
 #define TCP_SND_QUEUELEN            ((4 * TCP_SND_BUF + (TCP_MSS - 1)) / TCP_MSS)

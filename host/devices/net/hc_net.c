@@ -14,7 +14,8 @@
 
 static struct net_dev *device(struct hc_ctx *ctx, uint32_t index)
 {
-    return index < ctx->nnets ? &ctx->nets[index] : NULL;
+    /* Virtio NICs' taps carry virtio-net headers and belong to their rings. */
+    return index < ctx->nnets && !ctx->nvnets ? &ctx->nets[index] : NULL;
 }
 
 static enum hc_result net_info(struct hc_ctx *ctx, duet_gpa_t arg)

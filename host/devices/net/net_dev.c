@@ -95,9 +95,13 @@ static int attach_tap(struct net_dev *d, char *err, size_t errlen)
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
     memcpy(ifr.ifr_name, tap, strlen(tap));
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (d->vnet_hdr ? IFF_VNET_HDR : 0);
     if (ioctl(d->fd, TUNSETIFF, &ifr) == 0) {
         d->created = !existed;
+        int hdr = 12; /* struct virtio_net_hdr with num_buffers (VIRTIO_F_VERSION_1) */
+        if (d->vnet_hdr && ioctl(d->fd, TUNSETVNETHDRSZ, &hdr) < 0)
+            return errmsg(err, errlen, "net %s: tap '%s': TUNSETVNETHDRSZ: %s", name, tap,
+                          strerror(errno));
         return 0;
     }
     int e = errno;
@@ -158,11 +162,13 @@ static void choose_mac(struct net_dev *d)
     d->mac[0] = (uint8_t)((d->mac[0] & 0xfc) | 0x02);
 }
 
-int net_open(struct net_dev *d, const struct net_spec *s, unsigned irq, char *err, size_t errlen)
+int net_open(struct net_dev *d, const struct net_spec *s, unsigned irq, int vnet_hdr,
+             char *err, size_t errlen)
 {
     memset(d, 0, sizeof *d);
     d->spec = *s;
     d->irq = irq;
+    d->vnet_hdr = vnet_hdr;
     if (attach_tap(d, err, errlen) < 0 || tap_mtu(d, err, errlen) < 0) {
         net_close(d);
         return -1;

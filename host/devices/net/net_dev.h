@@ -28,6 +28,7 @@ struct net_dev {             /* an opened device */
     uint32_t mtu;            /* the tap's MTU, <= DUET_NET_MTU_MAX */
     uint8_t mac[6];          /* the guest's MAC */
     int created;             /* duet created the tap (it goes away with duet) */
+    int vnet_hdr;            /* frames carry a virtio-net header (virtio NICs) */
     unsigned irq;            /* the SPI (INTID) that signals received frames */
     /* Receive interrupts (net_rx.c): each receive that finds nothing bumps
      * arm_seq; the thread fires irq when the tap is readable and arm_seq has
@@ -42,8 +43,13 @@ int net_spec_parse(struct net_spec *s, const char *arg, char *err, size_t errlen
 int net_mac_parse(char name[NET_NAME_MAX + 1], uint8_t mac[6], const char *arg,
                   char *err, size_t errlen);
 
-/* Attaches to tap `ifname`, creating it if it does not exist and duet may. */
-int net_open(struct net_dev *d, const struct net_spec *s, unsigned irq, char *err, size_t errlen);
+/*
+ * Attaches to tap `ifname`, creating it if it does not exist and duet may.
+ * vnet_hdr: every frame carries a 12-byte virtio-net header (IFF_VNET_HDR),
+ * as vhost-net and virtio rings want.
+ */
+int net_open(struct net_dev *d, const struct net_spec *s, unsigned irq, int vnet_hdr,
+             char *err, size_t errlen);
 void net_close(struct net_dev *d);
 
 /* One frame out; 0 or -errno. */

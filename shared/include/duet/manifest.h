@@ -19,6 +19,7 @@
 enum duet_device_type {
     DUET_DEVICE_BLOCK = 1,
     DUET_DEVICE_NET   = 2,
+    DUET_DEVICE_DIR   = 3,   /* a host-directory share (duet run --dir:NAME=HOSTDIR) */
 };
 
 /* Entry flags. */

@@ -6,6 +6,8 @@ are not comparable, their ratios to each run's own floor are.
 """
 import json
 
+from . import exits
+
 
 def _rows(r):
     rows = dict(r.get("exits", {}))
@@ -24,15 +26,20 @@ def _load(path):
 
 def compare(old_path, new_path):
     old, new = _load(old_path), _load(new_path)
-    print("%-18s %12s %12s %8s" % ("row (p50 ns)", "old", "new", "new/old"))
+    print("%-18s %12s %12s %8s %7s  %s" % ("row (p50 ns)", "old", "new", "new/old", "noise",
+                                           "verdict (beyond the noise of these runs)"))
     o_rows, n_rows = _rows(old), _rows(new)
+    o_noise, n_noise = old.get("exit_noise", {}), new.get("exit_noise", {})
     for name in sorted(set(o_rows) | set(n_rows)):
         o, n = o_rows.get(name), n_rows.get(name)
         if not o or not n:
             print("%-18s %12s %12s %8s" % (name, o and o["p50_ns"], n and n["p50_ns"], "-"))
             continue
-        print("%-18s %12d %12d %8.3f" % (name, o["p50_ns"], n["p50_ns"],
-                                         n["p50_ns"] / max(o["p50_ns"], 1)))
+        ratio = n["p50_ns"] / max(o["p50_ns"], 1)
+        limit = max(o_noise.get(name, 0), n_noise.get(name, 0), exits.FLOOR_NOISE)
+        mark = exits.verdict(ratio, o_noise.get(name), n_noise.get(name))
+        print("%-18s %12d %12d %8.3f %6.1f%%  %s" % (name, o["p50_ns"], n["p50_ns"], ratio,
+                                                   100 * limit, mark and "* " + mark))
     for key in sorted(set(old.get("ratios", {})) | set(new.get("ratios", {}))):
         print("%-32s old %s new %s" % (key, old.get("ratios", {}).get(key),
                                        new.get("ratios", {}).get(key)))

@@ -2,11 +2,16 @@
 and TCP echo throughput, a Duet guest (udpecho / tcpecho apps on lwIP,
 behind a tap) against the same echo services as native Linux processes
 (netload serve-udp / serve-tcp, in a network namespace behind a veth pair),
-alternated in one lab boot. The ratio duet/native is what to read."""
+alternated in one lab boot. The ratio duet/native is what to read.
+Duet runs once per network backend (vhost: virtio-net on vhost-net; thread:
+virtio-net on duet's own thread; hypercall: the per-frame hypercalls), each
+with the host CPU it used (duet's process plus its vhost worker thread, from
+/proc) and its exits, per frame the guest moved."""
 import re
 import statistics
 
 ROUNDS = 3
+BACKENDS = ("vhost", "thread", "hypercall")
 SECONDS = 5
 UDP_SIZE, UDP_WINDOW = 64, 4
 
@@ -22,12 +27,16 @@ ip addr add 10.0.9.1/24 dev veth0; ip link set veth0 up
 $N/ip netns exec srv sh -c 'ip addr add 10.0.9.2/24 dev veth1; ip link set veth1 up; ip link set lo up'
 """
 
+# cpu: utime+stime ticks of duet and of its vhost worker (a kernel thread "vhost-PID").
 GUEST = r"""
 rm -f /tmp/g.out
-./duet run --stats --net:net0=tap0 apps/{app}.duet.elf -- net0=10.0.2.2/24 for={guest_secs} > /tmp/g.out 2>&1 & pid=$!
+./duet run --stats --net-backend={backend} --net:net0=tap0 apps/{app}.duet.elf -- net0=10.0.2.2/24 for={guest_secs} > /tmp/g.out 2>&1 & pid=$!
 up tap0 10.0.2.1/24; ready /tmp/g.out echoing
-./netload {client} 10.0.2.2 7 {args} | sed 's/^/duet {kind} /'
-wait $pid; sed -n 's/^duet: *\(KVM_EXIT_MMIO\|MMIO\)/duet {kind} stats &/p; s/^\(udpecho\|tcpecho\|netstack\):/duet {kind} guest &/p' /tmp/g.out
+cpu() {{ c=$(awk '{{print $14+$15}}' /proc/$pid/stat); for k in /proc/[0-9]*; do [ "$(cat $k/comm 2>/dev/null)" = "vhost-$pid" ] && c=$((c + $(awk '{{print $14+$15}}' $k/stat))); done; echo $c; }}
+c0=$(cpu)
+./netload {client} 10.0.2.2 7 {args} | sed 's/^/duet-{backend} {kind} /'
+echo "duet-{backend} {kind} cpu_ticks $(( $(cpu) - c0 ))"
+wait $pid; sed -n 's/^duet: *\(KVM_EXIT_MMIO\|MMIO\)/duet-{backend} {kind} stats &/p; s/^\(udpecho\|tcpecho\|netstack\):/duet-{backend} {kind} guest &/p' /tmp/g.out
 """
 
 NATIVE = r"""
@@ -38,6 +47,67 @@ kill $spid; wait $spid 2>/dev/null || true
 """
 
 
+# Forwarding: the same UDP echo generator from namespace fa to an echo server
+# in fb, once through a Linux bridge (veth pairs), once through l2fwd per backend.
+FWD_PRELUDE = r"""
+$N/ip netns add fa; $N/ip netns add fb
+$N/ip link add fva type veth peer name fva0; $N/ip link add fvb type veth peer name fvb0
+$N/ip link set fva netns fa; $N/ip link set fvb netns fb
+$N/ip link add fbr type bridge; $N/ip link set fva0 master fbr; $N/ip link set fvb0 master fbr
+$N/ip link set fbr up; $N/ip link set fva0 up; $N/ip link set fvb0 up
+$N/ip -n fa addr add 10.0.20.1/24 dev fva; $N/ip -n fa link set fva up
+$N/ip -n fb addr add 10.0.20.2/24 dev fvb; $N/ip -n fb link set fvb up
+"""
+FWD_BRIDGE = r"""
+$N/ip netns exec fb ./netload serve-udp 7 & s=$!; sleep 0.5
+$N/ip netns exec fa ./netload udp 10.0.20.2 7 {secs} {size} 8 | sed 's/^/fwd bridge {size} /'
+kill $s; wait $s 2>/dev/null || true
+"""
+FWD_L2FWD = r"""
+./duet run --net-backend={backend} --net:net0=tap0 --net:net1=tap1 apps/l2fwd.duet.elf -- for={guest_secs} idle=2 > /tmp/f.out 2>&1 & pid=$!
+for i in $(seq 100); do [ -e /sys/class/net/tap1 ] && break; sleep 0.1; done
+$N/ip netns add fc; $N/ip netns add fd; $N/ip link set tap0 netns fc; $N/ip link set tap1 netns fd
+$N/ip -n fc addr add 10.0.21.1/24 dev tap0; $N/ip -n fc link set tap0 up
+$N/ip -n fd addr add 10.0.21.2/24 dev tap1; $N/ip -n fd link set tap1 up
+$N/ip netns exec fd ./netload serve-udp 7 & s=$!; sleep 0.5
+$N/ip netns exec fc $N/ping -c 1 -w 3 10.0.21.2 > /dev/null
+$N/ip netns exec fc ./netload udp 10.0.21.2 7 {secs} {size} 8 | sed 's/^/fwd l2fwd-{backend} {size} /'
+kill $s; wait $pid; $N/ip netns del fc; $N/ip netns del fd
+"""
+FWD_SIZES = (64, 1400)
+
+
+def forward_script():
+    lines = [FWD_PRELUDE]
+    for i in range(ROUNDS):
+        for size in FWD_SIZES:
+            runs = [FWD_BRIDGE.format(secs=SECONDS, size=size)] + [
+                FWD_L2FWD.format(backend=b, secs=SECONDS, size=size, guest_secs=SECONDS + 30)
+                for b in BACKENDS if b != "hypercall"]
+            shift = i % len(runs)
+            lines += runs[shift:] + runs[:shift]
+    return "\n".join(lines)
+
+
+def parse_forward(text):
+    vals = {}
+    for line in text.splitlines():
+        m = re.match(r"fwd (\S+) (\d+) udp_pps ([\d.]+)", line)
+        if m:
+            vals.setdefault("%s %s" % (m.group(1), m.group(2)), []).append(float(m.group(3)))
+    out = {"method": "UDP echo round trips/s (8 in flight) from one namespace to an echo server "
+                     "in another, through a Linux bridge of two veth pairs or through apps/l2fwd "
+                     "between two taps; same generator (netload), alternated, medians"}
+    for size in FWD_SIZES:
+        row = {k.split()[0]: round(statistics.median(v), 1) for k, v in vals.items()
+               if k.endswith(" %d" % size)}
+        for k in list(row):
+            if k != "bridge" and row.get("bridge"):
+                row[k + "_over_bridge"] = round(row[k] / row["bridge"], 3)
+        out["size_%d" % size] = row
+    return out
+
+
 def script():
     lines = [PRELUDE]
     udp = dict(app="udpecho", client="udp", proto="udp", kind="udp",
@@ -46,39 +116,67 @@ def script():
                guest_secs=SECONDS + 4)
     for i in range(ROUNDS):
         for p in (udp, tcp):
-            pair = [GUEST.format(**p), NATIVE.format(**p)]
-            lines += pair if i % 2 == 0 else pair[::-1]  # neither always goes first
+            runs = [GUEST.format(backend=b, **p) for b in BACKENDS] + [NATIVE.format(**p)]
+            shift = i % len(runs)  # nobody always goes first
+            lines += runs[shift:] + runs[:shift]
+    lines.append(forward_script())
     return "\n".join(lines)
 
 
-def parse(text):
-    vals = {"duet udp": [], "native udp": [], "duet tcp": [], "native tcp": []}
-    lost = {"duet udp": 0, "native udp": 0}
+def _per_frame(text, who, kind):
+    """Host CPU (ms) and exits per frame the guest moved, summed over rounds."""
+    ticks = exits = frames = 0
     for line in text.splitlines():
-        m = re.match(r"(duet|native) udp udp_pps ([\d.]+) .*stalls (\d+)", line)
+        if not line.startswith("%s %s " % (who, kind)):
+            continue
+        rest = line[len(who) + len(kind) + 2:]
+        m = re.match(r"cpu_ticks (\d+)", rest)
+        ticks += int(m.group(1)) if m else 0
+        m = re.match(r"stats duet: +MMIO +(\d+)", rest)
+        exits += int(m.group(1)) if m else 0
+        m = re.match(r"guest netstack: (\d+) frames in, (\d+) out", rest)
+        frames += int(m.group(1)) + int(m.group(2)) if m else 0
+    if not frames:
+        return None
+    return {"host_cpu_us_per_frame": round(ticks * 10000.0 / frames, 2),  # 100 Hz ticks
+            "mmio_exits_per_frame": round(exits / frames, 3), "frames": frames}
+
+
+def parse(text):
+    who = ["duet-" + b for b in BACKENDS] + ["native"]
+    vals = {"%s %s" % (w, k): [] for w in who for k in ("udp", "tcp")}
+    lost = {w + " udp": 0 for w in who}
+    for line in text.splitlines():
+        m = re.match(r"(duet-\w+|native) udp udp_pps ([\d.]+) .*stalls (\d+)", line)
         if m:
             vals[m.group(1) + " udp"].append(float(m.group(2)))
             lost[m.group(1) + " udp"] += int(m.group(3))
-        m = re.match(r"(duet|native) tcp tcp_MBps ([\d.]+)", line)
+        m = re.match(r"(duet-\w+|native) tcp tcp_MBps ([\d.]+)", line)
         if m:
             vals[m.group(1) + " tcp"].append(float(m.group(2)))
     med = {k: round(statistics.median(v), 3) if v else None for k, v in vals.items()}
     net = {
-        "udp_echo_pps": {"duet": med["duet udp"], "native": med["native udp"],
+        "udp_echo_pps": {"duet": med["duet-vhost udp"], "native": med["native udp"],
                          "runs": {k: v for k, v in vals.items() if "udp" in k},
                          "stalls_200ms": lost},
-        "tcp_echo_MBps": {"duet": med["duet tcp"], "native": med["native tcp"],
+        "tcp_echo_MBps": {"duet": med["duet-vhost tcp"], "native": med["native tcp"],
                           "runs": {k: v for k, v in vals.items() if "tcp" in k}},
         "method": "netload in the lab's root namespace; Duet: udpecho/tcpecho guests behind "
                   "a tap; native: the same echo services (netload serve-udp/serve-tcp) in a "
                   "network namespace behind a veth pair; %d rounds of %d s, alternated, "
-                  "medians; UDP %d-byte datagrams, %d in flight"
-                  % (ROUNDS, SECONDS, UDP_SIZE, UDP_WINDOW),
+                  "medians; UDP %d-byte datagrams, %d in flight; 'duet' is the vhost backend, "
+                  "'backends' has all three" % (ROUNDS, SECONDS, UDP_SIZE, UDP_WINDOW),
     }
-    for key in ("udp_echo_pps", "tcp_echo_MBps"):
+    for key, kind in (("udp_echo_pps", "udp"), ("tcp_echo_MBps", "tcp")):
         d, n = net[key]["duet"], net[key]["native"]
         if d and n:
             net[key]["duet_over_native"] = round(d / n, 3)
+        net[key]["backends"] = {}
+        for b in BACKENDS:
+            m = med["duet-%s %s" % (b, kind)]
+            net[key]["backends"][b] = {"median": m, "over_native": round(m / n, 3) if m and n else None,
+                                       "per_frame": _per_frame(text, "duet-" + b, kind)}
+    net["forwarding"] = parse_forward(text)
     return net
 
 
@@ -87,3 +185,8 @@ def print_table(net):
         r = net[key]
         print("net %-14s duet %10s  native %10s  duet/native %s"
               % (key, r["duet"], r["native"], r.get("duet_over_native")))
+        for b, v in r.get("backends", {}).items():
+            print("    %-9s %10s  /native %-6s per frame: %s" % (b, v["median"], v["over_native"],
+                                                            v["per_frame"]))
+    for size in FWD_SIZES:
+        print("net forward %-5d %s" % (size, net.get("forwarding", {}).get("size_%d" % size)))

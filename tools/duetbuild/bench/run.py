@@ -9,6 +9,7 @@ import re
 import statistics
 
 from .. import runner, ui
+from . import exits
 from . import net as benchnet
 from .plot import write_svg
 
@@ -59,16 +60,26 @@ def _parse_boot(text):
     return runs, phases, kernel
 
 
-def _parse_exits(text):
-    rows, skipped = {}, {}
+# System calls and image reads of one `duet run hello`, from strace inside the lab.
+STRACE_COUNTS = r"""
+/strace/run/strace -f -o /tmp/st.txt ./duet run --quiet apps/hello.duet.elf >/dev/null 2>&1
+awk '/execve\(/ {go = 1; next} go && /KVM_RUN/ {print "count host syscalls exec to first KVM_RUN", n; exit} go {n++}' /tmp/st.txt
+awk '/KVM_RUN/ {k++; if (k > 1) n += pending; pending = 0; next} k {pending++}
+     END {print "count host KVM_RUN calls (hello)", k; print "count host syscalls between KVM_RUNs (hello)", n}' /tmp/st.txt
+awk '/openat\(.*hello.duet.elf/ {o++} /pread64\(3,/ {sub(/.*= /, ""); b += $0}
+     END {print "count image opens", o + 0; print "count image bytes read by pread", b + 0}' /tmp/st.txt
+"""
+
+
+def _parse_counts(text):
+    """duet run --verbose's counts (pages touched...): the median over the runs.
+    Counts do not depend on how fast the machine is: they travel to real hardware."""
+    counts = {}
     for line in text.splitlines():
-        if line.startswith("row "):
-            parts = line.split()
-            rows[parts[1]] = {k: int(v) for k, v in (p.split("=") for p in parts[2:])}
-        elif line.startswith("skip "):
-            _, name, why = line.split(" ", 2)
-            skipped[name] = why
-    return rows, skipped
+        m = re.match(r"(?:phases\d+ duet: )?count (.+?)\s+(-?\d+)$", line)
+        if m:
+            counts.setdefault(m.group(1), []).append(int(m.group(2)))
+    return {k: statistics.median(v) for k, v in counts.items()}
 
 
 def _summary(xs):
@@ -77,20 +88,22 @@ def _summary(xs):
 
 
 def main(proj):
-    images = proj.build(["hello", "exitbench", "udpecho", "tcpecho"], ["duet"], native=False,
+    images = proj.build(["hello", "exitbench", "udpecho", "tcpecho", "l2fwd"], ["duet"], native=False,
                         bench=True)
     images += proj.build(["hello"], ["qemu-virt"], host=False, native=False)
     files = runner.lab_files(proj, images)
     lab = runner.lab_instance(proj)
     from duetlab import native_possible
     from duetlab.payload import RUN
-    extra = [] if native_possible() else [lab.qemu_archive()]
+    extra = [] if native_possible() else [lab.qemu_archive(), lab.strace_archive()]
     qemu_run = "qemu-system-aarch64" if native_possible() else RUN
     out = {}
     for first in ("duet", "floor"):
         script = _boot_script(first, qemu_run)
-        if first == "duet":
-            script += "./duet run apps/exitbench.duet.elf -- %d\n" % ITERATIONS
+        # In both boots: the second run measures the rows' run-to-run noise.
+        script += "./duet run apps/exitbench.duet.elf -- %d\n" % ITERATIONS
+        if first == "duet" and not native_possible():
+            script += STRACE_COUNTS
         res = lab.run(script, files, timeout=900, extra=extra)
         if res.status != 0:
             ui.error("bench: the lab run failed (status %s):\n%s" % (
@@ -109,7 +122,9 @@ def main(proj):
     runs_b, phases_b, _ = _parse_boot(out["floor"])
     for k, v in phases_b.items():
         phases.setdefault(k, []).extend(v)
-    rows, skipped = _parse_exits(out["duet"])
+    rows, skipped, counter = exits.parse(out["duet"])
+    rows_b, _, _ = exits.parse(out["floor"])
+    noise = exits.noise(rows, rows_b)
     warm_duet = runs_a["duet"][1:] + runs_b["duet"]
     warm_floor = runs_a["floor"] + runs_b["floor"][1:]
     boot = {
@@ -121,11 +136,14 @@ def main(proj):
         "qemu_note": "qemu-system-aarch64 -accel kvm -M virt booting hello.qemu-virt.elf; "
                      "Debian's arm64 QEMU, its start-up included",
         "phases": {k: round(statistics.median(v), 3) for k, v in phases.items()},
+        "counts": _parse_counts(out["duet"] + out["floor"]),
         "method": "wall time of each process (duet timeit), warm runs interleaved over "
                   "two lab boots; cold = the first VM of a boot",
     }
     if boot["duet_ms"] and boot["floor_ms"]:
         boot["duet_over_floor"] = round(boot["duet_ms"]["median_ms"] / boot["floor_ms"]["median_ms"], 3)
+    if boot["duet_cold_ms"] and boot["floor_cold_ms"]:
+        boot["duet_cold_over_floor_cold"] = round(boot["duet_cold_ms"] / boot["floor_cold_ms"], 3)
     if boot["duet_ms"] and boot["qemu_ms"]:
         boot["qemu_over_duet"] = round(boot["qemu_ms"]["median_ms"] / boot["duet_ms"]["median_ms"], 3)
     floor = {"mmio_exit": rows.pop("floor_mmio_exit")} if "floor_mmio_exit" in rows else {}
@@ -134,11 +152,14 @@ def main(proj):
         for stat in ("p50_ns", "mean_ns", "loop_mean_ns"):
             ratios["hypercall_over_floor_" + stat[:-3]] = round(
                 rows["hypercall"][stat] / max(floor["mmio_exit"][stat], 1), 3)
+    if "hvc_user" in rows and floor:  # the HVC that reaches the host vs the MMIO one
+        ratios["hvc_user_over_floor_p50"] = round(
+            rows["hvc_user"]["p50_ns"] / max(floor["mmio_exit"]["p50_ns"], 1), 3)
     results = {
         "env": {"kernel": kernel, "machine": platform.machine(),
                 "lab": "native" if _native() else "qemu-system-aarch64 TCG, -cpu max,pauth=off",
-                "iterations": ITERATIONS},
-        "exits": rows, "skipped": skipped, "floor": floor, "ratios": ratios, "boot": boot,
+                "iterations": ITERATIONS, **counter},
+        "exits": rows, "exit_noise": noise, "skipped": skipped, "floor": floor, "ratios": ratios, "boot": boot,
         "net": net,
     }
     d = os.path.join(proj.build_dir, "bench")
@@ -157,13 +178,18 @@ def _native():
 
 
 def _print_table(r):
-    print("%-18s %10s %10s %10s %10s %10s" % ("exit row", "p50 ns", "mean ns", "p90 ns",
-                                             "p99 ns", "loop ns"))
+    print("%-18s %10s %10s %10s %10s %10s %4s %6s" % ("exit row", "p50 ns", "mean ns", "p90 ns",
+                                                     "p99 ns", "loop ns", "k", "noise"))
     rows = dict(r["exits"])
     rows.update({"floor_mmio_exit": r["floor"]["mmio_exit"]} if r["floor"] else {})
     for name, v in rows.items():
-        print("%-18s %10d %10d %10d %10d %10s" % (name, v["p50_ns"], v["mean_ns"], v["p90_ns"],
-                                                  v["p99_ns"], v.get("loop_mean_ns", "-")))
+        noise = r.get("exit_noise", {}).get(name)
+        print("%-18s %10d %10d %10d %10d %10s %4s %6s" % (
+            name, v["p50_ns"], v["mean_ns"], v["p90_ns"], v["p99_ns"], v.get("loop_mean_ns", "-"),
+            v.get("k", 1), "-" if noise is None else "%.1f%%" % (100 * noise)))
+    if r["env"].get("counter_freq_hz"):
+        print("counter %d Hz (a tick is %.1f ns); k = operations per sample"
+              % (r["env"]["counter_freq_hz"], 1e9 / r["env"]["counter_freq_hz"]))
     for name, why in r["skipped"].items():
         print("%-18s skipped: %s" % (name, why))
     for k, v in r["ratios"].items():
@@ -176,5 +202,7 @@ def _print_table(r):
           % (b["qemu_ms"] and b["qemu_ms"]["median_ms"], b.get("qemu_over_duet"), b["qemu_cold_ms"]))
     for k, v in b["phases"].items():
         print("  phase %-40s %8.3f ms" % (k, v))
+    for k, v in b.get("counts", {}).items():
+        print("  count %-40s %8s" % (k, v))
     if r.get("net"):
         benchnet.print_table(r["net"])

@@ -38,6 +38,16 @@
 uint32_t duet_lwip_rand(void);
 #define LWIP_RAND() ((u32_t)duet_lwip_rand())
 
+#ifdef DUET_LWIP_SOCKETS
+#include <fcntl.h>    /* picolibc's O_NONBLOCK, not lwIP's own value 1 */
+#include <sys/time.h> /* struct timeval for SO_RCVTIMEO (LWIP_TIMEVAL_PRIVATE 0) */
+/* Debian's lwIP patch moved these into a Linux-only header; lwIP's own
+ * struct sockaddr (which we use) has the BSD length fields. */
+#define IP4ADDR_SOCKADDR_SET_LEN(sin)   ((sin)->sin_len = sizeof(struct sockaddr_in))
+#define IP6ADDR_SOCKADDR_SET_LEN(sin6)  ((sin6)->sin6_len = sizeof(struct sockaddr_in6))
+#define IPADDR_SOCKADDR_GET_LEN(addr)   ((addr)->sa.sa_len)
+#endif
+
 #define LWIP_PLATFORM_DIAG(x) do { printf x; } while (0)
 #define LWIP_PLATFORM_ASSERT(x) do { \
         printf("lwIP assertion \"%s\" failed at %s:%d\n", (x), __FILE__, __LINE__); \

@@ -42,6 +42,14 @@ void netstack_serve(int argc, char **argv);
 /* The lwIP interface of device `dev` (0..count-1), or NULL. */
 struct netif *netstack_netif(int dev);
 
+/*
+ * For apps with `uses: sockets` (lwIP's socket layer over threads): starts
+ * the tcpip thread, the interfaces (arguments as for netstack_init) and the
+ * receive thread, and waits up to 10 s for the addresses. 0, or -1 (printed).
+ * Then the app uses socket(), bind()... from <lwip/sockets.h>.
+ */
+int netstack_sockets_start(int argc, char **argv);
+
 /* Counters since boot, all devices: for apps' exit reports and tests. */
 struct netstack_stats {
     uint64_t rx_frames, tx_frames, rx_dropped, tx_errors;

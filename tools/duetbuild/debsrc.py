@@ -1,11 +1,11 @@
-"""lwIP's sources, from the distro's `lwip` source package, unpacked once into
-the cache (DUET_CACHE/lwip, default ~/.cache/duet/lwip); never in the tree.
+"""A Debian source package (lwIP's `lwip`, a ported program's), unpacked once
+into the cache (DUET_CACHE/NAME, default ~/.cache/duet/NAME); never in the tree.
 
 The machine's apt may have no deb-src lines and /etc/apt is not ours to
 edit, so apt runs with a private sources list, lists and cache under the
 cache directory. The unpacked tree (Debian's patches applied) is named in a
 stamp file: once it exists, source_dir() only reads that file. To fetch
-again (say after a distro upgrade), delete the cache's lwip/ folder.
+again (say after a distro upgrade), delete the cache's NAME/ folder.
 """
 import glob
 import os
@@ -19,9 +19,9 @@ from duetlab import kernel
 from . import ui
 
 STAMP = "unpacked"  # holds the name of the finished tree in the cache dir
-# Mirror and component of the `lwip` source package, by /etc/os-release ID.
+# Mirror and components of source packages, by /etc/os-release ID.
 MIRRORS = {"debian": ("http://deb.debian.org/debian", "main"),
-           "ubuntu": ("http://archive.ubuntu.com/ubuntu", "universe")}
+           "ubuntu": ("http://archive.ubuntu.com/ubuntu", "main universe")}
 FALLBACK = ("debian", "bookworm")
 
 
@@ -29,23 +29,23 @@ class FetchError(Exception):
     pass
 
 
-def cache_dir():
+def cache_dir(package="lwip"):
     # duetlab's helper honours DUET_CACHE but returns its lab/ subfolder.
-    d = os.path.join(os.path.dirname(kernel.cache_dir()), "lwip")
+    d = os.path.join(os.path.dirname(kernel.cache_dir()), package)
     os.makedirs(d, exist_ok=True)
     return d
 
 
-def source_dir(verbose=False):
-    """The unpacked lwIP tree (it holds src/include/lwip), fetched first if needed."""
-    d = cache_dir()
+def source_dir(verbose=False, package="lwip"):
+    """The unpacked tree of a Debian source package (default lwip), fetched first if needed."""
+    d = cache_dir(package)
     tree = _finished_tree(d)
     if tree:
         return tree
-    ui.info("fetching lwIP: apt-get source lwip, unpacked into " + d)
+    ui.info("fetching %s: apt-get source %s, unpacked into %s" % (package, package, d))
     with tempfile.TemporaryDirectory(prefix="fetch-", dir=d) as tmp:
-        dsc = _download(d, tmp, verbose)
-        tree = _unpack(d, dsc, tmp, verbose)
+        dsc = _download(d, tmp, verbose, package)
+        tree = _unpack(d, dsc, tmp, verbose, package)
     for sub in ("lists", "apt-cache"):  # the distro's source index: ~25 MB, used once
         shutil.rmtree(os.path.join(d, sub), ignore_errors=True)
     return tree
@@ -61,7 +61,7 @@ def _finished_tree(d):
 
 
 def _complete(tree):
-    return os.path.isdir(os.path.join(tree, "src", "include", "lwip"))
+    return os.path.isdir(tree) and os.path.isdir(os.path.join(tree, "debian"))
 
 
 def _os_release():
@@ -99,36 +99,37 @@ def _apt_options(d):
     return [a for k, v in opts.items() for a in ("-o", "%s=%s" % (k, v))]
 
 
-def _run(argv, cwd, verbose, what):
+def _run(argv, cwd, verbose, what, package="lwip"):
     ui.cmd(argv, verbose)
     r = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True)
     if r.returncode != 0:
         line = "cd %s && %s" % (shlex.quote(cwd), " ".join(shlex.quote(a) for a in argv))
-        raise FetchError("fetching lwIP's source: %s failed (status %d); the command was:\n"
-                         "  %s\n%s" % (what, r.returncode, line, r.stdout[-1500:].rstrip()))
+        raise FetchError("fetching %s's source: %s failed (status %d); the command was:\n"
+                         "  %s\n%s" % (package, what, r.returncode, line, r.stdout[-1500:].rstrip()))
 
 
-def _download(d, tmp, verbose):
+def _download(d, tmp, verbose, package):
     """The .dsc that apt fetched into tmp (with the tarballs beside it)."""
     opts = _apt_options(d)
-    _run(["apt-get", "-q"] + opts + ["update"], d, verbose, "apt-get update (deb-src lists)")
-    _run(["apt-get", "-q"] + opts + ["source", "--download-only", "lwip"], tmp, verbose,
-         "apt-get source lwip")
-    found = glob.glob(os.path.join(tmp, "lwip_*.dsc"))
+    _run(["apt-get", "-q"] + opts + ["update"], d, verbose, "apt-get update (deb-src lists)",
+         package)
+    _run(["apt-get", "-q"] + opts + ["source", "--download-only", package], tmp, verbose,
+         "apt-get source " + package, package)
+    found = glob.glob(os.path.join(tmp, package + "_*.dsc"))
     if len(found) != 1:
-        raise FetchError("fetching lwIP: apt-get source left %d .dsc files in %s"
-                         % (len(found), tmp))
+        raise FetchError("fetching %s: apt-get source left %d .dsc files in %s"
+                         % (package, len(found), tmp))
     return found[0]
 
 
-def _unpack(d, dsc, tmp, verbose):
+def _unpack(d, dsc, tmp, verbose, package):
     """Unpacks into tmp, then renames into d: a tree in d is always complete."""
-    name = "lwip-" + os.path.basename(dsc)[len("lwip_"):-len(".dsc")]
+    name = package + "-" + os.path.basename(dsc)[len(package) + 1:-len(".dsc")]
     work = os.path.join(tmp, name)
     # --no-check: no signature check of the .dsc; apt already verified its
     # checksums against the signed Release file.
-    _run(["dpkg-source", "-x", "--no-check", dsc, work], tmp, verbose, "dpkg-source -x")
+    _run(["dpkg-source", "-x", "--no-check", dsc, work], tmp, verbose, "dpkg-source -x", package)
     tree = os.path.join(d, name)
     try:
         os.rename(work, tree)

@@ -1,0 +1,29 @@
+/*
+ * The drivers behind duet/net.h (guest/net.c picks one): virtio-net over
+ * virtio-mmio (guest/virtio_net.c, any platform) and the platform's own
+ * (platforms/duet: Duet's per-frame hypercalls; qemu-virt: none). The
+ * signatures are duet/net.h's.
+ */
+#ifndef DUET_NET_DRIVER_H
+#define DUET_NET_DRIVER_H
+
+#include "duet/net.h"
+
+/* Set by any network device's interrupt; duet_net_wait() sleeps on it. */
+extern volatile int net_frame_waiting;
+
+struct net_driver {
+    const char *name;
+    int (*count)(void);
+    int (*open)(const char *name);
+    int (*info)(int dev, struct duet_net_info *info);
+    int64_t (*send)(int dev, const void *frame, size_t len);
+    int64_t (*recv)(int dev, void *buf, size_t cap);
+    int (*xfer)(int dev, struct duet_net_desc *tx, unsigned ntx, unsigned *sent,
+                struct duet_net_desc *rx, unsigned nrx);
+};
+
+extern const struct net_driver virtio_net_driver;
+extern const struct net_driver platform_net_driver; /* count() 0 where there is none */
+
+#endif

@@ -1,0 +1,138 @@
+"""gdb stub cases in the lab (duet run --gdb): busybox nc plays gdb with a
+scripted remote-protocol dialog and the stub's replies are checked, framed
+and checksummed as gdb would see them. (gdb-multiarch itself cannot reach
+the lab yet: it has no NIC to forward a port through.)
+"""
+from cases import ShellCase
+
+
+def pkt(payload):
+    """One framed packet: $payload#checksum."""
+    return "$%s#%02x" % (payload, sum(payload.encode()) & 0xff)
+
+
+def reply(payload):
+    return "+" + pkt(payload)
+
+
+def dialog(steps):
+    """A shell pipeline feeding nc: packets, with pauses ('sleep N') between."""
+    parts = []
+    for s in steps:
+        if s.startswith("sleep "):
+            parts.append(s)
+        elif s.startswith("sh:"):
+            parts.append(s[3:])
+        else:
+            parts.append("printf '%s'" % s.replace("%", "%%"))
+    return "(%s; sleep 2) | nc 127.0.0.1 1234 > /tmp/nc.out" % "; ".join(parts)
+
+
+def gdb_case(name, app, steps, expect, status, timeout=60, extra="", guest=("Hello from Duet",),
+             args=""):
+    """expect: the stub's replies, in order; guest: duet's and the guest's output before them."""
+    cmd = ("ip link set lo up; ./duet run --gdb=1234 apps/%s.duet.elf %s > /tmp/g.out 2>&1 & pid=$!; "
+           "sleep 1; %s%s; wait $pid; echo \"duet=$?\"; cat /tmp/g.out; echo; cat /tmp/nc.out; echo; cat /tmp/2nd 2>/dev/null; true"
+           % (app, args, extra, dialog(steps)))
+    return ShellCase("gdb: " + name, cmd, 0, ["duet=%d" % status] + list(guest) + expect, timeout)
+
+
+ENTRY = 0x40100000  # the image's first instruction (memmap.h: the image from 0x4010_0000)
+
+# crash null faults at main+88 (build/apps/crash.duet.elf is reproducible; the core cases
+# check the same address by source line).
+CRASH_NULL_PC = 0x40100160
+
+GDB_SHELL_CASES = [
+    gdb_case("a guest crash stops in gdb at the faulting instruction, then X on continue",
+             "crash", [pkt("c"), "sleep 4", pkt("p20"), pkt("c")],
+             [reply("T0bthread:1;"), reply(CRASH_NULL_PC.to_bytes(8, "little").hex()), reply("X0b")],
+             112, timeout=90, args="-- null", guest=("NULL pointer dereference",)),
+    gdb_case("held at the first instruction; registers, memory, continue to exit status",
+             "hello",
+             [pkt("qSupported:swbreak+;hwbreak+"), pkt("?"), pkt("p20"),
+              pkt("qXfer:features:read:target.xml:0,40"),
+              pkt("P1=efbeadde00000000"), pkt("p1"), pkt("m%x,4" % ENTRY), pkt("c")],
+             [reply("PacketSize=1000;qXfer:features:read+;swbreak+;hwbreak+;vContSupported+"),
+              reply("T05thread:1;"), reply("0000104000000000"),
+              "+$m<?xml version", reply("OK"), reply("efbeadde00000000"),
+              reply("W00")], 0),
+    gdb_case("hardware breakpoint, single step, software breakpoint, register write takes effect",
+             "hello",
+             [pkt("Z1,%x,4" % (ENTRY + 8)), pkt("c"), "sleep 2", pkt("p20"), pkt("z1,%x,4" % (ENTRY + 8)),
+              pkt("s"), "sleep 2", pkt("p20"),
+              pkt("Z0,%x,4" % (ENTRY + 16)), pkt("c"), "sleep 2", pkt("p20"), pkt("z0,%x,4" % (ENTRY + 16)),
+              # pc written back to +12 with a hardware breakpoint there: had the write been
+              # lost, the guest would run on from +16 to its exit instead of stopping
+              pkt("Z1,%x,4" % (ENTRY + 12)), pkt("P20=" + (ENTRY + 12).to_bytes(8, "little").hex()),
+              pkt("c"), "sleep 2", pkt("p20"), pkt("z1,%x,4" % (ENTRY + 12)), pkt("c")],
+             [reply("OK"), reply("T05thread:1;hwbreak:;"), reply("0800104000000000"), reply("OK"),
+              reply("T05thread:1;"), reply("0c00104000000000"),
+              reply("OK"), reply("T05thread:1;swbreak:;"), reply("1000104000000000"), reply("OK"),
+              reply("OK"), reply("OK"), reply("T05thread:1;hwbreak:;"), reply("0c00104000000000"),
+              reply("OK"), reply("W00")], 0, timeout=90),
+    gdb_case("Ctrl-C stops a spinning guest; k ends it", "spin",
+             [pkt("c"), "sleep 4", "\\003", "sleep 2", pkt("p20"), pkt("k")],
+             [reply("T02thread:1;"), "+$080"], 112, timeout=90,
+             guest=("spinning forever", "gdb killed the guest")),
+    gdb_case("bad input: checksums, malformed and huge packets, memory outside RAM, "
+             "breakpoints outside RAM, a second gdb refused", "hello",
+             ["$g#00", pkt("m40100000"), pkt("M40100000,ffffffff:00"), pkt("mffffffffffffffff,10"),
+              pkt("m0,4"), pkt("Z0,8000000,4"), pkt("Z0,40100002,4"), pkt("p99"), pkt("Z2,40100001,8"),
+              pkt("qXfer:features:read:../etc/passwd:0,10"), "sleep 1",
+              "sh:{ nc 127.0.0.1 1234 </dev/null && echo second-connected || echo second-refused; } > /tmp/2nd 2>&1",
+              pkt("c")],
+             ["-+$E01#a6", reply("E01"), reply("E14"), reply("E14"), reply("E22"), reply("E22"),
+              reply("E01"), reply("E22"), reply("E00"), reply("W00"), "second-refused"], 0),
+]
+
+
+def symbol(app, name):
+    """A symbol's address in build/apps/APP.duet.elf (looked up when the case runs, after the build)."""
+    import os
+    import subprocess
+    elf = os.path.join(os.path.dirname(__file__), "..", "..", "build", "apps", app + ".duet.elf")
+    out = subprocess.run(["aarch64-linux-gnu-nm", elf], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 3 and f[2] == name:
+            return int(f[0], 16)
+    raise KeyError("%s not in %s" % (name, elf))
+
+
+class LazyGdbCase(ShellCase):
+    """A gdb case whose dialog needs the image's symbols: built when the lab runs it."""
+    def __init__(self, name, make, timeout=90):
+        self._make, self._built = make, None
+        ShellCase.__init__(self, "gdb: " + name, "", 0, [], timeout)
+
+    def _case(self):
+        if self._built is None:
+            self._built = self._make()
+        return self._built
+
+    command = property(lambda self: self._case().command, lambda self, v: None)
+    expect = property(lambda self: self._case().expect, lambda self, v: None)
+
+
+def _exit_register():
+    at = symbol("exitcode", "exit")
+    return gdb_case("write a register and the guest takes it: x0 at exit() 7 -> 42", "exitcode",
+                    [pkt("Z1,%x,4" % at), pkt("c"), "sleep 3", pkt("p0"),
+                     pkt("P0=" + (42).to_bytes(8, "little").hex()), pkt("z1,%x,4" % at), pkt("c")],
+                    [reply("T05thread:1;hwbreak:;"), reply((7).to_bytes(8, "little").hex()),
+                     reply("OK"), reply("OK"), reply("W2a")], 42, args="-- 7", guest=())
+
+
+def _watch_stack():
+    # The C start code's first frame record lands just below __stack_top: a write watchpoint
+    # on that doubleword must stop with its address (KVM's debug registers, WCR/WVR).
+    at = symbol("exitcode", "__stack_top") - 16
+    return gdb_case("write watchpoint on the first stack frame stops with watch:ADDR", "exitcode",
+                    [pkt("Z2,%x,8" % at), pkt("c"), "sleep 3", pkt("z2,%x,8" % at), pkt("c")],
+                    [reply("T05thread:1;watch:%x;" % at), reply("OK"), reply("W07")], 7,
+                    args="-- 7", guest=())
+
+
+GDB_SHELL_CASES += [LazyGdbCase("register write at exit()", _exit_register),
+                    LazyGdbCase("write watchpoint", _watch_stack)]
