@@ -8,6 +8,7 @@
  * Runs with the MMU off, before any libc call: only aligned 64-bit stores,
  * and no loops the compiler could turn into memset.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include "duet/layout.h"
 #include "duet/memmap.h"
@@ -146,4 +147,34 @@ void mmu_init(const void *fdt, uint64_t ram_end_hint)
 uint64_t *mmu_ram_table(void)
 {
     return l2_ram0;
+}
+
+/*
+ * Maps [base, base + size) read-only and never executable, in 2 MiB blocks,
+ * after boot (the MMU is on): the boot archive (guest/rootfs.c). It must
+ * lie inside one GiB that is either unused so far or the devices' first
+ * GiB (qemu-virt's flash bank). The entries were invalid, so no TLB entry
+ * can hold them: a barrier is enough. 0, or -1 if the range does not fit.
+ */
+int mmu_map_readonly(uint64_t base, uint64_t size)
+{
+    static table_t l2_ro;
+    uint64_t g = base / BLOCK_1G;
+    if (size == 0 || base % BLOCK_2M || size > BLOCK_1G || g >= 512 ||
+        (base + size - 1) / BLOCK_1G != g)
+        return -1;
+    uint64_t *l2 = g == 0 ? l2_low : l1[g] == 0 ? l2_ro : NULL;
+    if (!l2)
+        return -1;
+    for (uint64_t a = base; a < base + size; a += BLOCK_2M)
+        if (l2[(a % BLOCK_1G) / BLOCK_2M])
+            return -1;  /* a device is there */
+    for (uint64_t a = base; a < base + size; a += BLOCK_2M)
+        l2[(a % BLOCK_1G) / BLOCK_2M] = a | PROT_RO | DESC_VALID;
+    if (g != 0) {
+        __asm__ volatile("dsb ishst" ::: "memory");
+        l1[g] = (uint64_t)(uintptr_t)l2_ro | DESC_TABLE;
+    }
+    __asm__ volatile("dsb ishst; isb" ::: "memory");
+    return 0;
 }

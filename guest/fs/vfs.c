@@ -1,6 +1,7 @@
 /*
  * The mount table and path lookup. "/" is a RAM file system made on first
- * use (an app that never touches a file never pays for it); other file
+ * use (an app that never touches a file never pays for it), over the app's
+ * shipped files if it has any (overlay.c, rofs.c); other file
  * systems mount at a path. A path is made absolute and normalized first
  * (path.c), then walked from the root of the mount with the longest prefix.
  */
@@ -21,6 +22,8 @@ static char cwd[VFS_PATH_MAX] = "/";
 
 /* The platform's own file systems (duet: --dir shares); none by default. */
 __attribute__((weak)) void vfs_platform_mounts(struct vnode *root) { (void)root; }
+/* The app's shipped files (guest/rootfs.c: the boot archive); none by default. */
+__attribute__((weak)) struct vnode *vfs_platform_rootfs(void) { return NULL; }
 
 void vnode_put(struct vnode *n)
 {
@@ -32,7 +35,9 @@ static int ensure_root(void)
 {
     if (nmounts > 0 && mounts[0].len == 1)
         return 0;
-    struct vnode *root = ramfs_new();
+    struct vnode *root = ramfs_new(), *shipped = root ? vfs_platform_rootfs() : NULL;
+    if (shipped && !(root = overlay_new(root, shipped)))
+        return -ENOSPC;  /* overlay_new let go of both */
     if (!root)
         return -ENOSPC;
     memmove(mounts + 1, mounts, (size_t)nmounts * sizeof mounts[0]);

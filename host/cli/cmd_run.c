@@ -26,6 +26,7 @@
 #include "image/elf_loader.h"
 #include "image/fdt_builder.h"
 #include "image/manifest.h"
+#include "image/rootfs_image.h"
 #include "run/run_loop.h"
 #include "sandbox/sandbox.h"
 
@@ -108,7 +109,7 @@ static int open_devices(const struct run_options *o, int virtio, char *err, size
 }
 
 static int write_device_tree(struct guest_mem *mem, struct vm *vm, const struct run_options *o,
-                             int virtio)
+                             int virtio, const struct rootfs_image *rootfs)
 {
     static char bootargs[DUET_DTB_MAX];
     char err[256];
@@ -132,6 +133,8 @@ static int write_device_tree(struct guest_mem *mem, struct vm *vm, const struct 
         .dirs = dirs,
         .ndirs = o->ndirs,
         .net_virtio = virtio,
+        .rootfs_base = DUET_ROOTFS_BASE,
+        .rootfs_size = rootfs->size,
     };
     /* The guest seeds its stack-protector canary from this. */
     if (getrandom(p.rng_seed, sizeof p.rng_seed, 0) != (ssize_t)sizeof p.rng_seed)
@@ -175,7 +178,13 @@ int cmd_run(int argc, char **argv)
         return DUET_STATUS_BAD_IMAGE;
     }
     int bad = check_manifest(&file, &o, err, sizeof err);
-    image_file_unmap(&file);
+    /* The app's shipped files stay in the image's mapping, which a
+     * read-only memslot shows the guest: nothing is read or copied here. */
+    struct rootfs_image rootfs;
+    if (!bad && rootfs_image_find(&file, &rootfs, err, sizeof err) < 0)
+        bad = DUET_STATUS_BAD_IMAGE;
+    if (bad || !rootfs.size)
+        image_file_unmap(&file);
     if (bad) {
         fprintf(stderr, "duet: %s: %s\n", o.image, err);
         return bad;
@@ -216,10 +225,18 @@ int cmd_run(int argc, char **argv)
     if (vm_open(&vm, &mem) < 0)
         return host_error(&vm);
     report_phase(&rep, "open /dev/kvm, create VM and RAM slot");
+    if (rootfs.size) {
+        if (vm_map_readonly(&vm, 1, DUET_ROOTFS_BASE, rootfs.host, rootfs.slot_size) < 0)
+            return host_error(&vm);
+        if (rep.enabled)
+            fprintf(stderr, "duet: rootfs: %llu KiB, read-only at 0x%llx\n",
+                    (unsigned long long)(rootfs.size >> 10), (unsigned long long)DUET_ROOTFS_BASE);
+        report_phase(&rep, "rootfs slot");
+    }
     if (vm_create_gic(&vm) < 0)
         return host_error(&vm);
     report_phase(&rep, "create vGIC");
-    if (write_device_tree(&mem, &vm, &o, virtio) < 0) {
+    if (write_device_tree(&mem, &vm, &o, virtio, &rootfs) < 0) {
         vm_close(&vm);
         return DUET_STATUS_HOST_ERROR;
     }
@@ -293,6 +310,8 @@ int cmd_run(int argc, char **argv)
     vm_close(&vm);
     gdb_stub_close(gdb);
     gmem_free(&mem);
+    if (rootfs.size)
+        image_file_unmap(&file);
     report_phase(&rep, "teardown: close the VM, free RAM");
     report_finish(&rep);
     if (o.stats)

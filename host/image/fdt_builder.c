@@ -8,6 +8,7 @@
 #include "duet/kvm_irq.h"
 #include "image/fdt_builder.h"
 #include "lib/errmsg.h"
+#include "duet/rootfs.h"
 #include "duet/virtio.h"
 
 #define GIC_PHANDLE      1
@@ -227,6 +228,10 @@ static int build(void *fdt, int size, const struct fdt_params *p, const char *bo
         TRY(fdt_property(fdt, DUET_FDT_BOOT_TIMES, NULL, 0));
     if (p->nenv)
         TRY(env_property(fdt, p->env, p->nenv));
+    if (p->rootfs_size) {
+        fdt64_t rootfs[2] = { cpu_to_fdt64(p->rootfs_base), cpu_to_fdt64(p->rootfs_size) };
+        TRY(fdt_property(fdt, DUET_FDT_ROOTFS, rootfs, sizeof rootfs));
+    }
     TRY(fdt_end_node(fdt));
 
     uint64_t mem[2] = { p->ram_base, p->ram_size };

@@ -6,7 +6,8 @@
  *   /                 compatible "duet,virt", model, #address/#size-cells 2,
  *                     interrupt-parent = the GIC
  *   /memreserve/      [ram_base, DUET_GUEST_LOAD_MIN): device tree + host area
- *   /chosen           bootargs, stdout-path "/duet@a000000", rng-seed
+ *   /chosen           bootargs, stdout-path "/duet@a000000", rng-seed,
+ *                     duet,rootfs (the boot archive's address and size)
  *   /memory@<base>    device_type "memory", reg
  *   /cpus/cpu@N       "arm,armv8", reg = N, enable-method "psci"
  *                     (KVM's default MPIDR has Aff0 = vcpu index for < 16)
@@ -46,6 +47,8 @@ struct fdt_params {
     const struct net_dev *nets;     /* /duet@.../net@N nodes, by index */
     unsigned    nnets;
     int         net_virtio;    /* the NICs are virtio-mmio nodes, not duet,net ones */
+    uint64_t    rootfs_base;   /* /chosen DUET_FDT_ROOTFS = <base size>; size 0: none */
+    uint64_t    rootfs_size;
 };
 
 /*

@@ -3,9 +3,9 @@
  * through the ELF section headers and validates it. A hostile image must
  * get an error, never an out-of-bounds read (fuzzed: tests/fuzz/fuzz_manifest.c).
  */
-#include <elf.h>
 #include <stdio.h>
 #include <string.h>
+#include "image/elf_section.h"
 #include "image/image_file.h"
 #include "image/manifest.h"
 #include "lib/errmsg.h"
@@ -14,12 +14,6 @@ const char *manifest_type_name(uint32_t type)
 {
     return type == DUET_DEVICE_BLOCK ? "block" : type == DUET_DEVICE_NET ? "net"
          : type == DUET_DEVICE_DIR ? "dir" : "unknown";
-}
-
-/* [off, off + n) inside a buffer of len bytes, without wrap-around. */
-static int inside(size_t len, uint64_t off, uint64_t n)
-{
-    return off <= len && n <= len - off;
 }
 
 static int parse_section(const uint8_t *p, uint64_t size, struct manifest *m, char *err, size_t errlen)
@@ -52,33 +46,12 @@ static int parse_section(const uint8_t *p, uint64_t size, struct manifest *m, ch
 
 int manifest_read_buffer(const void *buf, size_t len, struct manifest *m, char *err, size_t errlen)
 {
-    const uint8_t *b = buf;
-    Elf64_Ehdr eh;
+    uint64_t off, size;
     memset(m, 0, sizeof *m);
-    if (len < sizeof eh || memcmp(b, ELFMAG, SELFMAG) || b[EI_CLASS] != ELFCLASS64)
-        return errmsg(err, errlen, "not an ELF64 file");
-    memcpy(&eh, b, sizeof eh);
-    if (eh.e_shnum == 0)
-        return 0; /* stripped of section headers: no manifest */
-    if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shstrndx >= eh.e_shnum ||
-        !inside(len, eh.e_shoff, (uint64_t)eh.e_shnum * sizeof(Elf64_Shdr)))
-        return errmsg(err, errlen, "section header table is malformed or outside the file");
-    Elf64_Shdr strtab;
-    memcpy(&strtab, b + eh.e_shoff + eh.e_shstrndx * sizeof(Elf64_Shdr), sizeof strtab);
-    if (!inside(len, strtab.sh_offset, strtab.sh_size))
-        return errmsg(err, errlen, "section name table lies outside the file");
-    for (unsigned i = 0; i < eh.e_shnum; i++) {
-        Elf64_Shdr sh;
-        memcpy(&sh, b + eh.e_shoff + i * sizeof(Elf64_Shdr), sizeof sh);
-        size_t want = sizeof DUET_MANIFEST_SECTION; /* with its NUL */
-        if (sh.sh_name >= strtab.sh_size || strtab.sh_size - sh.sh_name < want ||
-            memcmp(b + strtab.sh_offset + sh.sh_name, DUET_MANIFEST_SECTION, want))
-            continue;
-        if (sh.sh_type != SHT_PROGBITS || !inside(len, sh.sh_offset, sh.sh_size))
-            return errmsg(err, errlen, "manifest section lies outside the file");
-        return parse_section(b + sh.sh_offset, sh.sh_size, m, err, errlen);
-    }
-    return 0;
+    int found = elf_find_section(buf, len, DUET_MANIFEST_SECTION, &off, &size, err, errlen);
+    if (found <= 0)
+        return found;
+    return parse_section((const uint8_t *)buf + off, size, m, err, errlen);
 }
 
 /* The option that attaches a device of this type, for messages. */

@@ -28,6 +28,10 @@ struct vm {
 
 /* Opens /dev/kvm, creates the VM and its RAM slot. 0 or -1 (vm->err). */
 int vm_open(struct vm *vm, struct guest_mem *mem);
+/* A read-only memory slot: guest reads of [gpa, gpa + size) see host's pages
+ * (faulted in as touched, never copied), writes exit as MMIO. host and size
+ * page-aligned. 0 or -1 (vm->err). */
+int vm_map_readonly(struct vm *vm, uint32_t slot, uint64_t gpa, const void *host, uint64_t size);
 /* Creates the in-kernel GIC (v3, else v2) at the addresses of memmap.h. */
 int vm_create_gic(struct vm *vm);
 /* Creates and initialises vCPU 0 (PSCI 0.2), then finishes the GIC if there is one. */

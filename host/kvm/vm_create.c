@@ -49,4 +49,22 @@ int vm_open(struct vm *vm, struct guest_mem *mem)
                        (unsigned long long)mem->base, strerror(errno));
     return 0;
 }
+
+int vm_map_readonly(struct vm *vm, uint32_t slot, uint64_t gpa, const void *host, uint64_t size)
+{
+    if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) <= 0)
+        return vm_fail(vm, "this host's KVM has no read-only memory slots (the app's rootfs "
+                       "needs KVM_CAP_READONLY_MEM)");
+    struct kvm_userspace_memory_region r = {
+        .slot = slot,
+        .flags = KVM_MEM_READONLY,
+        .guest_phys_addr = gpa,
+        .memory_size = size,
+        .userspace_addr = (uint64_t)(uintptr_t)host,
+    };
+    if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+        return vm_fail(vm, "KVM_SET_USER_MEMORY_REGION (read-only, %llu KiB at 0x%llx): %s",
+                       (unsigned long long)(size >> 10), (unsigned long long)gpa, strerror(errno));
+    return 0;
+}
 #endif

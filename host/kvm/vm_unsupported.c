@@ -18,6 +18,11 @@ int vm_open(struct vm *vm, struct guest_mem *mem)
 }
 
 int vm_create_gic(struct vm *vm) { (void)vm; return -1; }
+int vm_map_readonly(struct vm *vm, uint32_t s, uint64_t g, const void *h, uint64_t n)
+{
+    (void)vm; (void)s; (void)g; (void)h; (void)n;
+    return -1;
+}
 int vm_create_vcpu(struct vm *vm) { (void)vm; return -1; }
 int vm_forward_hvc_floor(struct vm *vm) { (void)vm; return -1; }
 int vm_set_boot_regs(struct vm *vm, uint64_t e, uint64_t d, uint64_t s)

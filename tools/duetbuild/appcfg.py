@@ -19,6 +19,8 @@ One key per line, '#' starts a comment; keys may repeat (values add up):
                               include: are then relative to its tree)
     prepare: ./configure && make sqlite3.c   run once in that tree (again
                               when the command changes)
+    rootfs: files             a folder shown read-only at / in the guest
+                              (default: the app's rootfs/ when it exists)
 """
 import glob
 import os
@@ -49,6 +51,19 @@ class AppConfig:
         self.debian, self.prepare = None, None
         self.ldflags = []
         self.base = app_dir    # where sources:, exclude:, include: are (debian: its tree)
+        self.rootfs = None     # rootfs: as given (relative to the app)
+
+    def rootfs_dir(self):
+        """The folder packed into the boot archive, or None: rootfs: if
+        given (it must exist), else the app's rootfs/ if there is one."""
+        if self.rootfs is not None:
+            d = os.path.join(self.app_dir, self.rootfs)
+            if not os.path.isdir(d):
+                raise ManifestError("%s: rootfs: %r is not a folder" % (
+                    os.path.join(self.app_dir, "app.cfg"), self.rootfs))
+            return d
+        d = os.path.join(self.app_dir, "rootfs")
+        return d if os.path.isdir(d) else None
 
     def source_files(self):
         """The app's sources: the sources: globs (recursive with **) minus
@@ -135,6 +150,16 @@ def _prepare(cfg, where, value):
     cfg.prepare = value  # a shell command, kept whole
 
 
+def _rootfs(cfg, where, value):
+    words = _words(where, value)
+    if len(words) != 1 or os.path.isabs(words[0]) or words[0].split("/")[0] == "..":
+        raise ManifestError("%s: rootfs: one folder relative to the app, inside it, got %r"
+                            % (where, value))
+    if cfg.rootfs is not None:
+        raise ManifestError("%s: rootfs: given twice" % where)
+    cfg.rootfs = words[0]
+
+
 def _ldflags(cfg, where, value):
     cfg.ldflags += _words(where, value)
 
@@ -160,6 +185,7 @@ KEYS = {
     "ldflags": _ldflags,
     "debian": _debian,
     "prepare": _prepare,
+    "rootfs": _rootfs,
 }
 
 

@@ -36,6 +36,9 @@ def duet_command(image_name, args, host_opts=()):
 def qemu_virt_argv(image, args, gic=3):
     argv = [a.replace("gic-version=3", "gic-version=%d" % gic) for a in QEMU_VIRT]
     argv += ["-kernel", image]
+    flash = image[:-len(".elf")] + ".rootfs"  # the app's rootfs (targets.py)
+    if image.endswith(".elf") and os.path.exists(flash):
+        argv += ["-drive", "if=pflash,unit=1,format=raw,readonly=on,file=" + flash]
     if args:
         argv += ["-append", " ".join(shlex.quote(a) for a in args)]
     return argv

@@ -16,6 +16,7 @@ from .make import Step
 from . import debsrc
 from . import appcfg, portsrc
 from . import manifest
+from . import rootfs
 from . import setup
 
 WARN = ["-Wall", "-Wextra", "-Werror"]
@@ -266,8 +267,9 @@ class Targets:
         app_objs = self._objs(self.cross, app_cflags, app_srcs, objdir, base=cfg.base,
                               summarize=True)
         app_objs += self._objs(self.cross, cflags, [manifest_c, env_c], objdir)
-        objs = os_objs + lib_objs + app_objs
         out = os.path.join(self.b, "apps", "%s.%s.elf" % (name, platform))
+        app_objs += self._rootfs_objs(cfg, platform, cflags, gen, objdir, out)
+        objs = os_objs + lib_objs + app_objs
         ld = self._rel("guest", "guest.ld")
         stack = self.config.get("GUEST_STACK_SIZE", "0x10000")
         link = [self.cross] + cflags + ["-nostartfiles", "-static", "-no-pie", "-T", ld,
@@ -277,6 +279,26 @@ class Targets:
         link += [o.output for o in objs] + cfg.ldflags + ["/usr/lib/aarch64-linux-gnu/libfdt.a"]
         link += ["-l" + lib for lib in cfg.libs if lib != "m"] + ["-lm"]
         return Step(out, [o.output for o in objs] + [ld], link, after=objs, summarize=True)
+
+    def _rootfs_objs(self, cfg, platform, cflags, gen, objdir, out):
+        """The app's rootfs/ (or app.cfg's rootfs:) packed into the image's
+        .duet_rootfs section; qemu-virt also gets it as a flash image beside
+        the ELF (OUT minus .elf plus .rootfs), which runner.py attaches."""
+        flash = out[:-len(".elf")] + ".rootfs"
+        try:
+            top = cfg.rootfs_dir()
+            if not top:
+                if os.path.exists(flash):
+                    os.unlink(flash)
+                return []
+            archive = rootfs.build(top, os.path.join(gen, "rootfs.img"))
+            if platform == "qemu-virt":
+                os.makedirs(os.path.dirname(flash), exist_ok=True)
+                rootfs.flash_image(archive, flash)
+        except (rootfs.RootfsError, OSError, appcfg.ManifestError) as e:
+            raise SystemExit("build.py: %s" % e)
+        src = rootfs.asm_source(os.path.abspath(archive), os.path.join(gen, "rootfs.S"))
+        return self._objs(self.cross, cflags, [src], objdir, extra_inputs=[archive])
 
     def _app_cflags(self, cflags, cfg):
         """Duet's own apps keep -Werror; any other app's warnings are shown,

@@ -115,4 +115,14 @@ extern const struct file_ops vnode_file_ops;
 struct vnode *ramfs_new(void);
 void ramfs_free(struct vnode *root);  /* a whole tree, nothing holding it */
 
+/* The boot archive (shared/include/duet/rootfs.h) mapped at [base, base +
+ * size) as a read-only file system (rofs.c), or NULL with *why saying what
+ * is wrong with its header; nodes are checked as lookups reach them. */
+struct vnode *rofs_new(const void *base, size_t size, const char **why);
+/* upper (writable, RAM) over lower (read-only) as one tree (overlay.c); takes
+ * both references, and lets go of both if it returns NULL. */
+struct vnode *overlay_new(struct vnode *upper, struct vnode *lower);
+/* The shipped files for "/" (guest/rootfs.c; weak: none). */
+struct vnode *vfs_platform_rootfs(void);
+
 #endif

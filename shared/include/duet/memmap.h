@@ -27,6 +27,11 @@
  *               | data, bss, heap ...       |
  *               |              ... stack    |
  *   RAM end     +---------------------------+ SP_EL1 at entry = RAM end
+ *               | unmapped                  |
+ *  0x10_0000_0000 +-------------------------+ DUET_ROOTFS_BASE
+ *               | boot archive (rootfs.h),  |  read-only memslot over the
+ *               |  <= DUET_ROOTFS_MAX       |  image file (qemu-virt: flash
+ *               +---------------------------+  bank 1 at 0x0400_0000, 64 MiB)
  *
  * RAM size is chosen at run time (duet run --mem), from DUET_RAM_MIN up to
  * DUET_RAM_MAX. Addresses are identity-mapped by the guest's MMU.
@@ -51,5 +56,10 @@
 #define DUET_RAM_MIN         0x00200000ULL /* 2 MiB */
 #define DUET_RAM_MAX         0x400000000ULL /* 16 GiB */
 #define DUET_RAM_DEFAULT     0x02000000ULL /* 32 MiB */
+
+#define DUET_ROOTFS_BASE     0x1000000000ULL /* 64 GiB: above the largest RAM */
+#define DUET_ROOTFS_MAX      0x40000000ULL   /* 1 GiB: one guest level-2 table */
+#define DUET_QEMU_FLASH1     0x04000000ULL   /* qemu-virt: its rootfs, flash bank 1 */
+#define DUET_QEMU_FLASH_SIZE 0x04000000ULL
 
 #endif
