@@ -15,6 +15,7 @@
 #include "duet/vfs.h"
 
 struct rofs {
+    long refs;                    /* nodes (the mount holds the root's for good) */
     const unsigned char *base;
     uint64_t size;
     struct duet_rootfs_header h;
@@ -73,6 +74,7 @@ static struct vnode *node_new(struct rofs *fs, uint32_t idx, const struct duet_r
     r->v.refs = 1;
     r->v.read_only = 1;
     r->fs = fs;
+    fs->refs++;
     r->idx = idx;
     r->n = *n;
     return &r->v;
@@ -80,7 +82,7 @@ static struct vnode *node_new(struct rofs *fs, uint32_t idx, const struct duet_r
 
 struct vnode *rofs_new(const void *base, size_t size, const char **why)
 {
-    struct rofs fs = { base, size, { { 0 }, 0, 0, 0, 0, 0, 0 } };
+    struct rofs fs = { 0, base, size, { { 0 }, 0, 0, 0, 0, 0, 0 } };
     struct duet_rootfs_node root;
     *why = NULL;
     if (!base || size < sizeof fs.h)
@@ -107,13 +109,13 @@ struct vnode *rofs_new(const void *base, size_t size, const char **why)
         return NULL;
     fs.size = fs.h.size;  /* nothing beyond what the archive says it is */
     struct rofs *heap = malloc(sizeof *heap);
+    if (heap)
+        *heap = fs;
     struct vnode *v = heap ? node_new(heap, 0, &root) : NULL;
     if (!v) {
         free(heap);
         *why = "out of memory";
-        return NULL;
     }
-    *heap = fs;
     return v;
 }
 
@@ -196,7 +198,10 @@ static int ro_readdir(struct vnode *dir, long *cookie, struct dirent *out)
 
 static void ro_release(struct vnode *v)
 {
-    free(ro(v));  /* the archive itself (struct rofs) lives as long as the guest */
+    struct rofs *fs = ro(v)->fs;
+    free(ro(v));
+    if (--fs->refs == 0)
+        free(fs);  /* the archive's memory is the mapping's, not ours */
 }
 
 /* No create, mkdir, unlink, rmdir, rename, write or truncate: the VFS and
