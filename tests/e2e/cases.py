@@ -319,3 +319,14 @@ SHELL_CASES += [
               "echo \"idle_cpu_ticks=$((b - a)) of 400\"; [ $st = 0 ] && [ $((b - a)) -lt 40 ]",
               0, ["idle: 4 threads asleep", "idle: all woke", "idle_cpu_ticks="], 60),
 ]
+
+# The app's rootfs/ (issue 12): read-only at / over the RAM file system.
+GUEST_CASES += [
+    GuestCase("rootfs: shipped files read, listed, EROFS on change, new files in RAM", "rootfs",
+              [], 0, ["ok read it whole", "ok a file over three pages",
+                      "ok a symlink inside the tree: the same file", "ok ls /usr: two entries",
+                      "ok write open: EROFS", "ok unlink: EROFS", "ok a new file in a shipped dir",
+                      "ok ls /etc: both", "rootfs: 0 failure(s)"]),
+    GuestCase("rootfs: a 52 MiB tree, read at its end", "bigroot", ["touch"], 0,
+              ["blob: 54525952 bytes, ends with BIGMARK!", "ls /data: blob"], timeout=40),
+]

@@ -3,6 +3,7 @@ and the duet platform's guests in one lab boot. Ends "N passed, N failed"."""
 import concurrent.futures
 import glob
 import os
+import shutil
 import shlex
 import subprocess
 import sys
@@ -185,13 +186,45 @@ def fuzz_short(proj, res, pattern):
             print("     %s: %s" % (name, msg))
 
 
+BIGROOT_MIB = 52
+
+
+def bigroot_apps(proj):
+    """build/test-apps/bigroot: tests/e2e/bigroot/main.c with a rootfs of
+    one BIGROOT_MIB MiB file (sparse here, ending in a marker), made at test
+    time, never committed; build/test-apps/noroot: the same program without
+    a rootfs, to compare its boot with."""
+    src = os.path.join(proj.root, "tests", "e2e", "bigroot", "main.c")
+    apps = []
+    for name in ("bigroot", "noroot"):
+        app = os.path.join(proj.build_dir, "test-apps", name)
+        os.makedirs(app, exist_ok=True)
+        dst = os.path.join(app, "main.c")
+        if not os.path.exists(dst) or open(dst).read() != open(src).read():
+            shutil.copyfile(src, dst)
+        apps.append(app)
+    blob = os.path.join(apps[0], "rootfs", "data", "blob")
+    os.makedirs(os.path.dirname(blob), exist_ok=True)
+    size = BIGROOT_MIB << 20
+    if not os.path.exists(blob) or os.path.getsize(blob) != size:
+        with open(blob, "wb") as f:
+            f.truncate(size - 8)
+            f.seek(size - 8)
+            f.write(b"BIGMARK!")
+    return apps
+
+
 def main(proj, unit_only=False, pattern=None):
     res = Results()
-    apps = sorted({c.app for c in cases.GUEST_CASES} |
+    apps = sorted(({c.app for c in cases.GUEST_CASES} - {"bigroot"}) |
                   {"blocktest", "dirtest", "hostile", "pingd", "udpecho", "tcpecho", "httpd",
                    "exitbench", "l2fwd", "sockecho"})
     images = proj.build(apps, ["duet"], unit=True)
     proj.build(apps, ["qemu-virt"], host=False, native=False)
+    if not unit_only and (not pattern or pattern in "rootfs: a 52 MiB tree"):
+        big = bigroot_apps(proj)
+        images += proj.build(big, ["duet"], host=False, native=False)
+        proj.build(big[:1], ["qemu-virt"], host=False, native=False)
     unit_tests(proj, res, pattern)
     python_unit_tests(proj, res, pattern)
     fuzz_short(proj, res, pattern)
