@@ -57,7 +57,7 @@ class Project:
         if host:
             steps.append(t.host_static())
         if bench:
-            steps.append(t.netload())
+            steps += [t.netload(), t.fsbench_native()]
         if native:
             steps.append(t.host_native()[0])
         if unit:
@@ -133,7 +133,7 @@ def dispatch(root, args):
                     proj.build_dir, "bench", "results.json")
                 return benchcmp.compare(args.compare[0], new)
             from .bench import run as bench
-            return bench.main(proj)
+            return bench.main(proj, only=args.only)
     except BuildError as e:
         ui.error("build failed: " + str(e))
         return 1

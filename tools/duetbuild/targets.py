@@ -94,6 +94,16 @@ class Targets:
         return Step(out, [o.output for o in objs],
                     [self.cross, "-static", "-o", out] + [o.output for o in objs], after=objs)
 
+    def fsbench_native(self):
+        """apps/fsbench/fsbench.c as a static aarch64 Linux program: the
+        native side of the file throughput bench (bench/files.py)."""
+        src = self._rel("apps", "fsbench", "fsbench.c")
+        objs = self._objs(self.cross, ["-std=gnu11", "-O2"] + WARN, [src],
+                          os.path.join(self.b, "obj", "bench"))
+        out = os.path.join(self.b, "host", "fsbench-native")
+        return Step(out, [o.output for o in objs],
+                    [self.cross, "-static", "-o", out] + [o.output for o in objs], after=objs)
+
     def host_native(self, sanitize=False):
         cflags = self.host_cflags()
         if sanitize:

@@ -10,6 +10,7 @@ import statistics
 
 from .. import runner, ui
 from . import exits
+from . import files as benchfiles
 from . import net as benchnet
 from .plot import write_svg
 
@@ -87,9 +88,44 @@ def _summary(xs):
             "n": len(xs)} if xs else None
 
 
-def main(proj):
-    images = proj.build(["hello", "exitbench", "udpecho", "tcpecho", "l2fwd"], ["duet"], native=False,
-                        bench=True)
+def _files_row(proj, lab, files):
+    """The file throughput row (bench/files.py), or None if its lab run failed."""
+    files = dict(files, **{"fsbench-native": os.path.join(proj.build_dir, "host", "fsbench-native")})
+    res = lab.run(benchfiles.script(), files, timeout=900)
+    if res.status != 0:
+        ui.error("bench: the file run failed (status %s):\n%s" % (
+            res.status, (res.stdout + res.stderr).decode("utf-8", "replace")[-2000:]))
+        return None
+    return benchfiles.parse(res.stdout.decode("utf-8", "replace"))
+
+
+def _only_files(proj):
+    """`./build.py bench --only files`: that row alone, into the last
+    results.json (a fresh one if there is none)."""
+    images = proj.build(["fsbench"], ["duet"], native=False, bench=True)
+    row = _files_row(proj, runner.lab_instance(proj), runner.lab_files(proj, images))
+    if row is None:
+        return 1
+    d = os.path.join(proj.build_dir, "bench")
+    os.makedirs(d, exist_ok=True)
+    path = os.path.join(d, "results.json")
+    try:
+        results = json.load(open(path))
+    except (OSError, ValueError):
+        results = {}
+    results["files"] = row
+    with open(path, "w") as f:
+        json.dump(results, f, indent=2)
+    benchfiles.print_table(row)
+    ui.info("wrote the files row into build/bench/results.json")
+    return 0
+
+
+def main(proj, only=None):
+    if only == "files":
+        return _only_files(proj)
+    images = proj.build(["hello", "exitbench", "udpecho", "tcpecho", "l2fwd", "fsbench"], ["duet"],
+                        native=False, bench=True)
     images += proj.build(["hello"], ["qemu-virt"], host=False, native=False)
     files = runner.lab_files(proj, images)
     lab = runner.lab_instance(proj)
@@ -118,6 +154,9 @@ def main(proj):
             res.status, (res.stdout + res.stderr).decode("utf-8", "replace")[-2000:]))
         return 1
     net = benchnet.parse(res.stdout.decode("utf-8", "replace"))
+    files_row = _files_row(proj, lab, files)
+    if files_row is None:
+        return 1
     runs_a, phases, kernel = _parse_boot(out["duet"])
     runs_b, phases_b, _ = _parse_boot(out["floor"])
     for k, v in phases_b.items():
@@ -161,6 +200,7 @@ def main(proj):
                 "iterations": ITERATIONS, **counter},
         "exits": rows, "exit_noise": noise, "skipped": skipped, "floor": floor, "ratios": ratios, "boot": boot,
         "net": net,
+        "files": files_row,
     }
     d = os.path.join(proj.build_dir, "bench")
     os.makedirs(d, exist_ok=True)
@@ -206,3 +246,5 @@ def _print_table(r):
         print("  count %-40s %8s" % (k, v))
     if r.get("net"):
         benchnet.print_table(r["net"])
+    if r.get("files"):
+        benchfiles.print_table(r["files"])
