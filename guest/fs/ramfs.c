@@ -27,7 +27,9 @@ struct ram_node {
     int nlink;               /* names pointing here (0: removed) */
     struct ram_entry *entries;   /* directories */
     unsigned char **pages;   /* files: NULL entries are holes */
-    size_t npages;
+    size_t npages;           /* entries of pages[] in use (a page index past the end is a hole) */
+    size_t cap;              /* entries allocated: grows by doubling */
+    size_t used;             /* pages allocated (st_blocks) */
     off_t size;
     struct timespec mtime, ctime;
 };
@@ -250,15 +252,24 @@ static ssize_t ram_read(struct vnode *v, void *buf, size_t len, off_t off)
     return (ssize_t)len;
 }
 
+/* The index doubles, so a file written in small appends costs O(log n)
+ * reallocations, not one per page (each a copy, and a walk of picolibc's
+ * free list). */
 static int grow_index(struct ram_node *n, size_t npages)
 {
     if (npages <= n->npages)
         return 0;
-    unsigned char **p = realloc(n->pages, npages * sizeof *p);
-    if (!p)
-        return -ENOSPC;
-    memset(p + n->npages, 0, (npages - n->npages) * sizeof *p);
-    n->pages = p;
+    if (npages > n->cap) {
+        size_t cap = n->cap ? n->cap : 16;
+        while (cap < npages)
+            cap *= 2;
+        unsigned char **p = realloc(n->pages, cap * sizeof *p);
+        if (!p)
+            return -ENOSPC;
+        n->pages = p;
+        n->cap = cap;
+    }
+    memset(n->pages + n->npages, 0, (npages - n->npages) * sizeof *n->pages);
     n->npages = npages;
     return 0;
 }
@@ -275,9 +286,14 @@ static ssize_t ram_write(struct vnode *v, const void *buf, size_t len, off_t off
     while (!err && done < len) {
         size_t pg = (size_t)(off + (off_t)done) / PAGE, at = (size_t)(off + (off_t)done) % PAGE;
         size_t chunk = PAGE - at < len - done ? PAGE - at : len - done;
-        if (!n->pages[pg] && !(n->pages[pg] = calloc(1, PAGE))) {
-            err = -ENOSPC;
-            break;
+        if (!n->pages[pg]) {
+            /* A page written whole needs no zeroing first. */
+            n->pages[pg] = chunk == PAGE ? malloc(PAGE) : calloc(1, PAGE);
+            if (!n->pages[pg]) {
+                err = -ENOSPC;
+                break;
+            }
+            n->used++;
         }
         memcpy(n->pages[pg] + at, (const char *)buf + done, chunk);
         done += chunk;
@@ -296,6 +312,7 @@ static int ram_truncate(struct vnode *v, off_t len)
         return -EINVAL;
     size_t keep = (size_t)(len + PAGE - 1) / PAGE;
     for (size_t i = keep; i < n->npages; i++) {
+        n->used -= n->pages[i] != NULL;
         free(n->pages[i]);
         n->pages[i] = NULL;
     }
@@ -315,10 +332,7 @@ static int ram_getattr(struct vnode *v, struct stat *st)
     st->st_nlink = (nlink_t)(S_ISDIR(v->mode) ? n->nlink + 1 : n->nlink);
     st->st_size = n->size;
     st->st_blksize = PAGE;
-    size_t used = 0;
-    for (size_t i = 0; i < n->npages; i++)
-        used += n->pages[i] != NULL;
-    st->st_blocks = (blkcnt_t)(used * (PAGE / 512));
+    st->st_blocks = (blkcnt_t)(n->used * (PAGE / 512));
     st->st_mtim = n->mtime;
     st->st_atim = n->mtime;
     st->st_ctim = n->ctime;

@@ -49,6 +49,18 @@ static void test_ramfs_files(void)
     CHECK(f->ops->truncate(f, 10001) == 0 && rd(f, buf, 16, 10000) == 1);
     CHECK(f->ops->truncate(f, 10003) == 0 && rd(f, buf, 3, 10000) == 3 &&
           !memcmp(buf, "a\0\0", 3));  /* grown back: zeros, not the old bytes */
+    /* Small appends: the index grows by doubling; whole pages and partial ones. */
+    static char page[4096];
+    memset(page, 'p', sizeof page);
+    for (int i = 0; i < 300; i++)
+        CHECK(f->ops->write(f, page, i % 3 ? sizeof page : 100, 20480 + (off_t)i * 4096) > 0);
+    CHECK(f->ops->getattr(f, &st) == 0 && st.st_blocks == (1 + 300) * 8);
+    CHECK(rd(f, buf, 2, 20480 + 299 * 4096 + 98) == 2 && !memcmp(buf, "pp", 2));
+    CHECK(rd(f, buf, 2, 20480 + 4096 + 4094) == 2 && !memcmp(buf, "pp", 2));
+    CHECK(rd(f, buf, 2, 20480 + 100) == 2 && !memcmp(buf, "\0\0", 2));  /* a partial page: zeros after */
+    CHECK(f->ops->truncate(f, 8192) == 0 && f->ops->getattr(f, &st) == 0 && st.st_blocks == 0);
+    CHECK(f->ops->truncate(f, 10003) == 0 && rd(f, buf, 3, 10000) == 3 && !memcmp(buf, "\0\0\0", 3));
+    CHECK(f->ops->write(f, "a", 1, 10000) == 1);
     /* Removed while held: readable until the last reference goes. */
     CHECK(root->ops->unlink(root, "f", 1) == 0);
     CHECK(root->ops->lookup(root, "f", 1, &g) == -ENOENT);
