@@ -15,12 +15,8 @@ int vfs_normalize(const char *base, const char *path, char *out, size_t outlen)
     for (int s = 0; s < 2; s++) {
         const char *p = srcs[s];
         while (*p) {
-            while (*p == '/')
-                p++;
-            const char *c = p;
-            while (*p && *p != '/')
-                p++;
-            size_t len = (size_t)(p - c);
+            size_t len;
+            const char *c = vfs_component(&p, &len);
             if (len == 0 || (len == 1 && c[0] == '.'))
                 continue;
             if (len > VFS_NAME_MAX)

@@ -108,19 +108,16 @@ static int walk(const char *abs, struct vnode **out)
     vnode_hold(n);
     const char *p = abs + (m->len == 1 ? 0 : m->len);
     while (*p) {
-        while (*p == '/')
-            p++;
-        const char *c = p;
-        while (*p && *p != '/')
-            p++;
-        if (p == c)
+        size_t len;
+        const char *c = vfs_component(&p, &len);
+        if (len == 0)
             break;
         if (!S_ISDIR(n->mode)) {
             vnode_put(n);
             return -ENOTDIR;
         }
         struct vnode *next;
-        err = n->ops->lookup(n, c, (size_t)(p - c), &next);
+        err = n->ops->lookup(n, c, len, &next);
         vnode_put(n);
         if (err)
             return err;

@@ -84,25 +84,21 @@ class Targets:
             "/usr/lib/aarch64-linux-gnu/libfdt.a"]
         return Step(out, [o.output for o in objs], link, after=objs)
 
-    def netload(self):
-        """The network benchmark's load generator and native echo servers
-        (tests/bench/netload.c): static aarch64, run inside the lab."""
-        src = self._rel("tests", "bench", "netload.c")
+    def _lab_tool(self, src, name):
+        """A static aarch64 Linux program from one C file, run inside the lab."""
         objs = self._objs(self.cross, ["-std=gnu11", "-O2"] + WARN, [src],
                           os.path.join(self.b, "obj", "bench"))
-        out = os.path.join(self.b, "host", "netload")
+        out = os.path.join(self.b, "host", name)
         return Step(out, [o.output for o in objs],
                     [self.cross, "-static", "-o", out] + [o.output for o in objs], after=objs)
 
+    def netload(self):
+        """The network benchmark's load generator and native echo servers."""
+        return self._lab_tool(self._rel("tests", "bench", "netload.c"), "netload")
+
     def fsbench_native(self):
-        """apps/fsbench/fsbench.c as a static aarch64 Linux program: the
-        native side of the file throughput bench (bench/files.py)."""
-        src = self._rel("apps", "fsbench", "fsbench.c")
-        objs = self._objs(self.cross, ["-std=gnu11", "-O2"] + WARN, [src],
-                          os.path.join(self.b, "obj", "bench"))
-        out = os.path.join(self.b, "host", "fsbench-native")
-        return Step(out, [o.output for o in objs],
-                    [self.cross, "-static", "-o", out] + [o.output for o in objs], after=objs)
+        """apps/fsbench/fsbench.c natively: the other side of bench/files.py."""
+        return self._lab_tool(self._rel("apps", "fsbench", "fsbench.c"), "fsbench-native")
 
     def host_native(self, sanitize=False):
         cflags = self.host_cflags()

@@ -97,6 +97,20 @@ void file_put(struct file *f);
  * -ENOENT (empty path).
  */
 int vfs_normalize(const char *base, const char *path, char *out, size_t outlen);
+/* The next component of the path at *p, past any slashes: its start, its
+ * length in *len (0 at the end), and *p moved past it. */
+static inline const char *vfs_component(const char **p, size_t *len)
+{
+    const char *s = *p;
+    while (*s == '/')
+        s++;
+    const char *c = s;
+    while (*s && *s != '/')
+        s++;
+    *len = (size_t)(s - c);
+    *p = s;
+    return c;
+}
 int vfs_mount(const char *path, struct vnode *root);
 /* Resolves path (relative to dirfd, AT_FDCWD = cwd) to its node (held). */
 int vfs_lookup(int dirfd, const char *path, struct vnode **out);
