@@ -3,7 +3,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -127,8 +129,26 @@ static void writes(void)
           (fd = open("config", O_RDONLY)) >= 0 && close(fd) == 0);
 }
 
-int main(void)
+/* "poke": a store into the archive's memory, which the guest maps read-only
+ * (and the host's memslot is read-only too): a crash, never a change. */
+static int poke(void)
 {
+    struct stat st;
+    if (stat("/etc/config", &st) < 0)  /* maps the archive */
+        return 1;
+    const char *where = getenv("ROOTFS_AT");
+    volatile char *p = (volatile char *)(uintptr_t)strtoull(where ? where : "0", NULL, 0);
+    printf("poking %p\n", (void *)p);
+    fflush(stdout);
+    *p = 1;
+    printf("still alive\n");
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && !strcmp(argv[1], "poke"))
+        return poke();
     reads();
     lists();
     writes();

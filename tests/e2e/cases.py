@@ -327,6 +327,8 @@ GUEST_CASES += [
                       "ok a symlink inside the tree: the same file", "ok ls /usr: two entries",
                       "ok write open: EROFS", "ok unlink: EROFS", "ok a new file in a shipped dir",
                       "ok ls /etc: both", "rootfs: 0 failure(s)"]),
+    GuestCase("rootfs: a store into the archive's memory is a crash, not a change", "rootfs",
+              ["poke"], 112, ["poking 0x1000000000"], platforms=("duet",)),
     GuestCase("rootfs: a 52 MiB tree, read at its end", "bigroot", ["touch"], 0,
               ["blob: 54525952 bytes, ends with BIGMARK!", "ls /data: blob"], timeout=40),
 ]
