@@ -31,6 +31,16 @@ def _write(d, files):
             f.write(text)
 
 
+# The README's rootfs example: an app folder with rootfs/etc/config, and one
+# naming its tree with app.cfg's rootfs: (a symlink out of it fails the build).
+ROOTFS_MAIN = ('#include <stdio.h>\n#include <errno.h>\n'
+               'int main(void) { char b[64] = ""; FILE *f = fopen("/etc/config", "r");\n'
+               '  if (!f || !fgets(b, sizeof b, f)) return 1;\n'
+               '  printf("config: %s", b); errno = 0;\n'
+               '  printf("write: %s\\n", fopen("/etc/config", "w") ? "opened" : errno == 30 ? "EROFS" : "?");\n'
+               '  return 0; }\n')
+
+
 def _build_py(proj, *argv, timeout=180):
     return subprocess.run([sys.executable, os.path.join(proj.root, "build.py")] + list(argv),
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
@@ -51,6 +61,7 @@ def run(proj, res, pattern):
         ("build.py run: --block file carried into the lab and back", _block_roundtrip),
         ("build.py run: --env and --mem reach duet run", _env),
         ("build.py run: --dir shares the user's folder live", _dir_share),
+        ("build.py run: an app folder's rootfs/ (the README example), app.cfg rootfs:", _rootfs),
         ("port: SQLite's shell (Debian source) keeps its database in a --dir share", _sqlite),
     ]
     with tempfile.TemporaryDirectory(prefix="duet-user-") as d:
@@ -100,6 +111,25 @@ def _env(proj, d):
                   "--", "misc", "enospc")
     return check_output(r.returncode, r.stdout, r.stderr, 0,
                         ["POSIX_OVERRIDE=from-build-py", "ok fill: ENOSPC", "posix: 0 failure(s)"])
+
+
+def _rootfs(proj, d):
+    app = _app(d, "myapp", {"main.c": ROOTFS_MAIN, "rootfs/etc/config": "name = mine\n"})
+    for platform in ("duet", "qemu-virt"):
+        r = _build_py(proj, "run", app, "--platform", platform)
+        problem = check_output(r.returncode, r.stdout, r.stderr, 0, ["config: name = mine", "write: EROFS"])
+        if problem:
+            return platform + ": " + problem
+    named = _app(d, "named", {"main.c": ROOTFS_MAIN, "app.cfg": "rootfs: files\n",
+                              "files/etc/config": "name = named\n"})
+    r = _build_py(proj, "run", named, "--platform", "qemu-virt")
+    problem = check_output(r.returncode, r.stdout, r.stderr, 0, ["config: name = named"])
+    if problem:
+        return "rootfs: files: " + problem
+    os.symlink("/etc/passwd", os.path.join(named, "files", "etc", "passwd"))
+    r = _build_py(proj, "build", named)
+    return check_output(r.returncode, r.stdout, r.stderr, 1,
+                        expect_err=["etc/passwd is a symlink pointing outside the tree"])
 
 
 def _dir_share(proj, d):
