@@ -1,8 +1,29 @@
-/* `duet info IMAGE`: the ABI version and the devices an image declares. */
+/* `duet info IMAGE`: the ABI version and the devices an image declares,
+ * and the size of its shipped files (rootfs) if it has any. */
 #include <stdio.h>
 #include "cli/commands.h"
 #include "duet/hypercall.h"
+#include "image/image_file.h"
 #include "image/manifest.h"
+#include "image/rootfs_image.h"
+
+/* "rootfs N bytes" after the devices; 0, or -1 if the section is bad. */
+static int print_rootfs(const char *path)
+{
+    struct image_file f;
+    struct rootfs_image r;
+    char err[256];
+    int found = image_file_map(path, &f, err, sizeof err) < 0 ? -1
+              : rootfs_image_find(&f, &r, err, sizeof err);
+    image_file_unmap(&f);
+    if (found < 0) {
+        fprintf(stderr, "duet: %s: %s\n", path, err);
+        return -1;
+    }
+    if (found)
+        printf("rootfs %llu bytes\n", (unsigned long long)r.size);
+    return 0;
+}
 
 int cmd_info(int argc, char **argv)
 {
@@ -25,5 +46,5 @@ int cmd_info(int argc, char **argv)
     for (unsigned i = 0; i < m.count; i++)
         printf("%s %s%s\n", manifest_type_name(m.entries[i].type), m.entries[i].name,
                m.entries[i].flags & DUET_DEVICE_OPTIONAL ? " optional" : "");
-    return 0;
+    return print_rootfs(argv[1]) < 0 ? DUET_STATUS_BAD_IMAGE : 0;
 }

@@ -8,6 +8,7 @@ import struct
 
 EHDR = struct.Struct("<16sHHIQQQIHHHHHH")
 PHDR = struct.Struct("<IIQQQQQQ")
+SHDR = struct.Struct("<IIQQQQIIQQ")
 PT_LOAD, PT_NOTE = 1, 4
 
 
@@ -29,6 +30,19 @@ def _set_ph(img, off, p):
 def _set_addr(img, off, p, addr):
     p[3] = p[4] = addr  # p_vaddr and p_paddr together: identity mapped
     _set_ph(img, off, p)
+
+
+def _section(img, name):
+    """The file offset of the section header named name."""
+    e = EHDR.unpack_from(img, 0)
+    shoff, shnum, shstrndx = e[6], e[12], e[13]
+    strtab = SHDR.unpack_from(img, shoff + shstrndx * SHDR.size)[4]
+    for i in range(shnum):
+        off = shoff + i * SHDR.size
+        n = SHDR.unpack_from(img, off)[0]
+        if img[strtab + n:strtab + n + len(name) + 1] == name + b"\0":
+            return off
+    raise ValueError("no section %r" % name)
 
 
 def make(good_path, out_dir):
@@ -85,6 +99,19 @@ def make(good_path, out_dir):
             p[0] = PT_NOTE
             _set_ph(b, off, p)
     mutate("no-load.elf", noload)
+
+    # From the rootfs app's image: its .duet_rootfs section moved off a page
+    # boundary, or made to run past the end of the file.
+    rootfs = os.path.join(os.path.dirname(good_path), "rootfs.duet.elf")
+    if os.path.exists(rootfs):
+        img = open(rootfs, "rb").read()
+        for name, field, delta in (("rootfs-misaligned.elf", 4, 16), ("rootfs-outside.elf", 5, 1 << 40)):
+            b = bytearray(img)
+            off = _section(b, b".duet_rootfs")
+            sh = list(SHDR.unpack_from(b, off))
+            sh[field] += delta
+            SHDR.pack_into(b, off, *sh)
+            out[name] = bytes(b)
 
     out["disk-300.img"] = bytes(300)  # a block device file that is no whole sectors
     out["disk-512.img"] = bytes(512)

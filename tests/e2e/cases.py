@@ -257,6 +257,8 @@ HOST_CASES = [
              exact_stdout=b"abi 1\ndevices 1\nblock disk0\n"),
     HostCase("info of an image without devices", ["info", "{images}/../../apps/hello.duet.elf"], 0,
              exact_stdout=b"abi 1\ndevices 0\n"),
+    HostCase("info of an image with a rootfs", ["info", "{images}/../../apps/rootfs.duet.elf"], 0,
+             expect=["devices 0", "rootfs ", " bytes"]),
     HostCase("info of a non-ELF file", ["info", "{images}/not-elf.elf"], 1,
              expect_err=["not an ELF64 file"]),
     HostCase("missing image", ["run", "{images}/does-not-exist.elf"], 1,
@@ -278,6 +280,8 @@ BAD_IMAGES = {
     "filesz-gt-memsz.elf": "",
     "no-load.elf": "PT_LOAD",
     "dyn.elf": "ET_DYN",
+    "rootfs-misaligned.elf": "not page-aligned",
+    "rootfs-outside.elf": "outside the file",
 }
 for _img, _msg in BAD_IMAGES.items():
     HOST_CASES.append(HostCase("bad image " + _img, ["run", "{images}/" + _img], 1,
