@@ -45,4 +45,9 @@ def compare(old_path, new_path):
                                        new.get("ratios", {}).get(key)))
     ob, nb = old.get("boot", {}), new.get("boot", {})
     print("boot duet/floor: old %s new %s" % (ob.get("duet_over_floor"), nb.get("duet_over_floor")))
+    for row in ("ramfs", "dir"):  # the file row: each run's Duet over its own native
+        o = (old.get("files") or {}).get(row, {}).get("duet_over_native", {})
+        n = (new.get("files") or {}).get(row, {}).get("duet_over_native", {})
+        for k in sorted(set(o) | set(n)):
+            print("files %-5s %-10s duet/native: old %s new %s" % (row, k, o.get(k), n.get(k)))
     return 0
