@@ -95,6 +95,8 @@ struct vnode *rofs_new(const void *base, size_t size, const char **why)
             *why = "unknown version";
         else if (fs.h.size > size)
             *why = "larger than its mapping";
+        else if (fs.h.size < sizeof fs.h)
+            *why = "smaller than its header";
         else if (fs.h.nnodes == 0 ||
                  fs.h.nnodes > (fs.h.size - sizeof fs.h) / sizeof(struct duet_rootfs_node) ||
                  !inside(fs.h.size, fs.h.nodes_off,

@@ -52,6 +52,9 @@ int vm_open(struct vm *vm, struct guest_mem *mem)
 
 int vm_map_readonly(struct vm *vm, uint32_t slot, uint64_t gpa, const void *host, uint64_t size)
 {
+    if (vm->ipa_bits < 64 && gpa + size > (1ULL << vm->ipa_bits))
+        return vm_fail(vm, "the rootfs would end at 0x%llx, beyond this host's %u-bit IPA space",
+                       (unsigned long long)(gpa + size), vm->ipa_bits);
     if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) <= 0)
         return vm_fail(vm, "this host's KVM has no read-only memory slots (the app's rootfs "
                        "needs KVM_CAP_READONLY_MEM)");

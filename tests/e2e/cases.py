@@ -332,7 +332,7 @@ GUEST_CASES += [
                       "ok write open: EROFS", "ok unlink: EROFS", "ok a new file in a shipped dir",
                       "ok ls /etc: both", "rootfs: 0 failure(s)"]),
     GuestCase("rootfs: a store into the archive's memory is a crash, not a change", "rootfs",
-              ["poke"], 112, ["poking 0x1000000000"], platforms=("duet",)),
+              ["poke"], 112, ["poking 0x800000000"], platforms=("duet",)),
     GuestCase("rootfs: a 52 MiB tree, read at its end", "bigroot", ["touch"], 0,
               ["blob: 54525952 bytes, ends with BIGMARK!", "ls /data: blob"], timeout=40),
 ]

@@ -56,4 +56,4 @@ PERF_SHELL_CASES.append(
               "ratio=$(awk \"BEGIN {printf \\\"%.2f\\\", $tb / $th}\")\"; "
               "[ $((pb - ph)) -le 2 ] && [ $((ph - pb)) -le 2 ] || { echo 'RAM pages differ'; exit 1; }; "
               "awk \"BEGIN {exit !($tb < 1.5 * $th)}\" || { echo 'slower than without it'; exit 1; }",
-              0, ["KiB, read-only at 0x1000000000", "median_ms noroot="], timeout=120))
+              0, ["KiB, read-only at 0x800000000", "median_ms noroot="], timeout=120))

@@ -103,6 +103,7 @@ static void c_magic(unsigned char *b, size_t *s) { (void)s; b[0] = 'X'; }
 static void c_version(unsigned char *b, size_t *s) { (void)s; hdr(b)->version = 2; }
 static void c_short(unsigned char *b, size_t *s) { (void)b; *s = 20; }
 static void c_mapping(unsigned char *b, size_t *s) { (void)b; *s -= 1; }
+static void c_tiny(unsigned char *b, size_t *s) { (void)s; hdr(b)->size = 8; }
 static void c_nonodes(unsigned char *b, size_t *s) { (void)s; hdr(b)->nnodes = 0; }
 static void c_manynodes(unsigned char *b, size_t *s) { (void)s; hdr(b)->nnodes = 0xffffffffu; }
 static void c_nodesoff(unsigned char *b, size_t *s) { (void)s; hdr(b)->nodes_off = UINT64_MAX - 8; }
@@ -116,6 +117,7 @@ static void test_bad_headers(void)
     refused(c_version, "version");
     refused(c_short, "header");
     refused(c_mapping, "mapping");
+    refused(c_tiny, "header");
     refused(c_nonodes, "node table");
     refused(c_manynodes, "node table");
     refused(c_nodesoff, "node table");

@@ -28,7 +28,7 @@
  *               |              ... stack    |
  *   RAM end     +---------------------------+ SP_EL1 at entry = RAM end
  *               | unmapped                  |
- *  0x10_0000_0000 +-------------------------+ DUET_ROOTFS_BASE
+ *  0x8_0000_0000 +--------------------------+ DUET_ROOTFS_BASE
  *               | boot archive (rootfs.h),  |  read-only memslot over the
  *               |  <= DUET_ROOTFS_MAX       |  image file (qemu-virt: flash
  *               +---------------------------+  bank 1 at 0x0400_0000, 64 MiB)
@@ -57,7 +57,7 @@
 #define DUET_RAM_MAX         0x400000000ULL /* 16 GiB */
 #define DUET_RAM_DEFAULT     0x02000000ULL /* 32 MiB */
 
-#define DUET_ROOTFS_BASE     0x1000000000ULL /* 64 GiB: above the largest RAM */
+#define DUET_ROOTFS_BASE     0x800000000ULL  /* 32 GiB: above the largest RAM, inside 36-bit IPAs */
 #define DUET_ROOTFS_MAX      0x40000000ULL   /* 1 GiB: one guest level-2 table */
 #define DUET_QEMU_FLASH1     0x04000000ULL   /* qemu-virt: its rootfs, flash bank 1 */
 #define DUET_QEMU_FLASH_SIZE 0x04000000ULL
