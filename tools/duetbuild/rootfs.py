@@ -187,6 +187,27 @@ def flash_image(archive, out):
     return out
 
 
+def generated_app(app, main_src, blob_rel, size, marker=b""):
+    """An app folder made at test or bench time (never committed): main_src
+    copied in as main.c, and rootfs/BLOB_REL a sparse file of size bytes
+    ending in marker. Left alone when already so, so nothing repacks."""
+    os.makedirs(app, exist_ok=True)
+    dst = os.path.join(app, "main.c")
+    text = open(main_src).read()
+    if not os.path.exists(dst) or open(dst).read() != text:
+        with open(dst, "w") as f:
+            f.write(text)
+    if blob_rel:
+        blob = os.path.join(app, "rootfs", blob_rel)
+        os.makedirs(os.path.dirname(blob), exist_ok=True)
+        if not os.path.exists(blob) or os.path.getsize(blob) != size:
+            with open(blob, "wb") as f:
+                f.truncate(size - len(marker))
+                f.seek(size - len(marker))
+                f.write(marker)
+    return app
+
+
 def asm_source(archive, out_s):
     """The .S that puts the archive into the image's .duet_rootfs section
     (not loaded: the host maps it from the file). Written when it changes."""

@@ -3,7 +3,6 @@ and the duet platform's guests in one lab boot. Ends "N passed, N failed"."""
 import concurrent.futures
 import glob
 import os
-import shutil
 import shlex
 import subprocess
 import sys
@@ -191,27 +190,14 @@ BIGROOT_MIB = 52
 
 def bigroot_apps(proj):
     """build/test-apps/bigroot: tests/e2e/bigroot/main.c with a rootfs of
-    one BIGROOT_MIB MiB file (sparse here, ending in a marker), made at test
-    time, never committed; build/test-apps/noroot: the same program without
-    a rootfs, to compare its boot with."""
+    one BIGROOT_MIB MiB file ending in a marker; build/test-apps/noroot: the
+    same program without a rootfs, to compare its boot with."""
+    from . import rootfs
     src = os.path.join(proj.root, "tests", "e2e", "bigroot", "main.c")
-    apps = []
-    for name in ("bigroot", "noroot"):
-        app = os.path.join(proj.build_dir, "test-apps", name)
-        os.makedirs(app, exist_ok=True)
-        dst = os.path.join(app, "main.c")
-        if not os.path.exists(dst) or open(dst).read() != open(src).read():
-            shutil.copyfile(src, dst)
-        apps.append(app)
-    blob = os.path.join(apps[0], "rootfs", "data", "blob")
-    os.makedirs(os.path.dirname(blob), exist_ok=True)
-    size = BIGROOT_MIB << 20
-    if not os.path.exists(blob) or os.path.getsize(blob) != size:
-        with open(blob, "wb") as f:
-            f.truncate(size - 8)
-            f.seek(size - 8)
-            f.write(b"BIGMARK!")
-    return apps
+    d = os.path.join(proj.build_dir, "test-apps")
+    return [rootfs.generated_app(os.path.join(d, "bigroot"), src, "data/blob",
+                                 BIGROOT_MIB << 20, b"BIGMARK!"),
+            rootfs.generated_app(os.path.join(d, "noroot"), src, None, 0)]
 
 
 def main(proj, unit_only=False, pattern=None):
@@ -221,7 +207,8 @@ def main(proj, unit_only=False, pattern=None):
                    "exitbench", "l2fwd", "sockecho"})
     images = proj.build(apps, ["duet"], unit=True)
     proj.build(apps, ["qemu-virt"], host=False, native=False)
-    if not unit_only and (not pattern or pattern in "rootfs: a 52 MiB tree"):
+    big_cases = [c.name for c in cases.GUEST_CASES + cases.SHELL_CASES if "52 MiB" in c.name]
+    if not unit_only and any(not pattern or pattern in n for n in big_cases):
         big = bigroot_apps(proj)
         images += proj.build(big, ["duet"], host=False, native=False)
         proj.build(big[:1], ["qemu-virt"], host=False, native=False)

@@ -102,7 +102,8 @@ def _files_row(proj, lab, files):
 def _only_files(proj):
     """`./build.py bench --only files`: that row alone, into the last
     results.json (a fresh one if there is none)."""
-    images = proj.build(["fsbench"], ["duet"], native=False, bench=True)
+    images = proj.build(["fsbench", benchfiles.rootfs_app(proj)], ["duet"], native=False,
+                        bench=True)
     row = _files_row(proj, runner.lab_instance(proj), runner.lab_files(proj, images))
     if row is None:
         return 1
@@ -124,8 +125,8 @@ def _only_files(proj):
 def main(proj, only=None):
     if only == "files":
         return _only_files(proj)
-    images = proj.build(["hello", "exitbench", "udpecho", "tcpecho", "l2fwd", "fsbench"], ["duet"],
-                        native=False, bench=True)
+    images = proj.build(["hello", "exitbench", "udpecho", "tcpecho", "l2fwd", "fsbench",
+                         benchfiles.rootfs_app(proj)], ["duet"], native=False, bench=True)
     images += proj.build(["hello"], ["qemu-virt"], host=False, native=False)
     files = runner.lab_files(proj, images)
     lab = runner.lab_instance(proj)
