@@ -1,6 +1,7 @@
 """A dependency-free SVG of the bench results: exit latency percentiles per
-row (log scale), the median boot phases of `duet run hello`, and the
-network rows as Duet's fraction of native Linux."""
+row (log scale), the median boot phases of `duet run hello`, the network
+rows as Duet's fraction of native Linux, and the file rows as Duet over
+native (log scale around 1.0)."""
 import math
 
 
@@ -16,7 +17,11 @@ def write_svg(path, r):
     phases = r["boot"]["phases"]
     net = [(k, v) for k, v in (r.get("net") or {}).items()
            if isinstance(v, dict) and v.get("duet_over_native")]
+    files = [("%s %s" % (row, k), v, r["files"][row]["duet"][k], r["files"][row]["native"][k])
+             for row in ("ramfs", "dir", "rootfs") if isinstance((r.get("files") or {}).get(row), dict)
+             for k, v in r["files"][row]["duet_over_native"].items() if v]
     h = 60 + row_h * len(rows) + 60 + row_h * len(phases) + 40 + (60 + row_h * len(net) if net else 0)
+    h += 60 + row_h * len(files) if files else 0
     out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
            'font-family="sans-serif" font-size="12">' % (w, h),
            '<rect width="100%" height="100%" fill="white"/>',
@@ -64,6 +69,26 @@ def write_svg(path, r):
                        % (left + 44 + frac * (w - left - 120), y + 14, v["duet_over_native"],
                           v["duet"], v["native"]))
             y += row_h
+    if files:
+        y += 30
+        out.append('<text x="10" y="%d" font-size="15">files: Duet / native MB/s (log scale, '
+                   'line = as fast)</text>' % y)
+        y += 10
+        span = max(max(abs(math.log10(v)) for _, v, _, _ in files), 0.5)
+        mid, half = left + 40 + (w - left - 160) / 2, (w - left - 160) / 2
+
+        def fx(v):
+            return mid + math.log10(v) / span * half
+        top_y = y
+        for name, v, d, n in files:
+            out.append('<text x="10" y="%d">%s</text>' % (y + 14, _esc(name)))
+            x0, x1 = sorted((mid, fx(v)))
+            out.append('<rect x="%.1f" y="%d" width="%.1f" height="14" fill="%s"/>'
+                       % (x0, y + 3, max(x1 - x0, 1), "#6a6" if v >= 1 else "#c66"))
+            out.append('<text x="%.1f" y="%d">%.3f (%s vs %s)</text>'
+                       % (max(x1, mid) + 4, y + 14, v, d, n))
+            y += row_h
+        out.append('<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="black"/>' % (mid, mid, top_y, y))
     out.append("</svg>")
     with open(path, "w") as f:
         f.write("\n".join(out))
