@@ -6,6 +6,7 @@
 #include <libfdt.h>
 #include "check.h"
 #include "duet/hypercall.h"
+#include "duet/rootfs.h"
 #include "image/fdt_builder.h"
 
 static uint8_t blob[DUET_DTB_MAX];
@@ -118,6 +119,21 @@ static void test_gicv3_one_cpu(void)
     CHECK_STR(propstr("/chosen", "bootargs"), "hello 'a b'");
 }
 
+/* /chosen duet,rootfs = <base size> only when the image has a rootfs. */
+static void test_rootfs(void)
+{
+    struct fdt_params p = params(3, 1, "x");
+    int len;
+    CHECK(fdt_build(blob, sizeof(blob), &p, err, sizeof(err)) == 0);
+    CHECK(prop64("/chosen", DUET_FDT_ROOTFS, &len) == NULL && len == -1);
+    p.rootfs_base = DUET_ROOTFS_BASE;
+    p.rootfs_size = 12345;
+    CHECK(fdt_build(blob, sizeof(blob), &p, err, sizeof(err)) == 0);
+    check_common(3, 1);
+    const uint8_t *r = prop64("/chosen", DUET_FDT_ROOTFS, &len);
+    CHECK(r && len == 16 && c64(r, 0) == DUET_ROOTFS_BASE && c64(r, 1) == 12345);
+}
+
 static void test_gicv3_four_cpus(void)
 {
     struct fdt_params p = params(3, 4, NULL);
@@ -203,6 +219,7 @@ int main(void)
 {
     RUN_TEST(test_gicv3_one_cpu);
     RUN_TEST(test_gicv3_four_cpus);
+    RUN_TEST(test_rootfs);
     RUN_TEST(test_gicv2);
     RUN_TEST(test_bad_params);
     RUN_TEST(test_bootargs_limit);
