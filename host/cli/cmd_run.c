@@ -180,7 +180,7 @@ int cmd_run(int argc, char **argv)
     int bad = check_manifest(&file, &o, err, sizeof err);
     /* The app's shipped files stay in the image's mapping, which a
      * read-only memslot shows the guest: nothing is read or copied here. */
-    struct rootfs_image rootfs;
+    struct rootfs_image rootfs = { 0 };
     if (!bad && rootfs_image_find(&file, &rootfs, err, sizeof err) < 0)
         bad = DUET_STATUS_BAD_IMAGE;
     if (bad || !rootfs.size)
