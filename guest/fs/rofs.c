@@ -30,6 +30,8 @@ struct ro_node {
 
 static const struct vnode_ops ro_ops;
 
+#define ROFS_DEV 0x726f  /* st_dev: the RAM fs's is 0 */
+
 static struct ro_node *ro(struct vnode *v) { return (struct ro_node *)v; }
 
 /* [off, off + len) inside [0, limit), without wrap-around. */
@@ -169,6 +171,7 @@ static int ro_getattr(struct vnode *v, struct stat *st)
 {
     struct ro_node *n = ro(v);
     memset(st, 0, sizeof *st);
+    st->st_dev = ROFS_DEV;  /* its inode numbers are its own, not the RAM fs's */
     st->st_ino = (ino_t)n->idx + 1;
     st->st_mode = v->mode;
     st->st_nlink = S_ISDIR(v->mode) ? 2 : 1;
