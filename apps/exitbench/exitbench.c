@@ -5,6 +5,7 @@
  * beside it; the cost of reading the counter is measured and subtracted.
  *
  *   exitbench [ITERATIONS]         (default 2000 per row)
+ * Run it with `duet run --bench-exits` for the hvc_user and ioeventfd rows.
  * Output: one line per row, "row NAME n=.. mean_ns=.. p50_ns=.. p90_ns=..
  * p99_ns=.. max_ns=.. min_ns=.. loop_mean_ns=..", or "skip NAME reason".
  * k is the number of operations one sample times (see bench.c); times are
@@ -46,6 +47,15 @@ static void op_hypercall(void)
 static void op_floor(void)
 {
     __asm__ volatile("str xzr, [%0]" :: "r"(DUET_HC_ADDR(DUET_HC_FLOOR)) : "memory");
+}
+
+/* Completed by KVM through an ioeventfd (duet run --bench-exits): no exit to
+ * the host; where none is bound the host writes 1 to ioevt_reached_host. */
+static volatile uint64_t ioevt_reached_host;
+static void op_ioeventfd(void)
+{
+    __asm__ volatile("str %0, [%1]" :: "r"((uint64_t)(uintptr_t)&ioevt_reached_host),
+                     "r"(DUET_HC_ADDR(DUET_HC_BENCH_IOEVENTFD)) : "memory");
 }
 
 static struct duet_hc_irq_pulse pulse = { .intid = DUET_IRQ_TEST };
@@ -90,7 +100,8 @@ int main(int argc, char **argv)
     if (hvc_floor_x0 == DUET_HVC_FLOOR) /* the host resumed us: x0 untouched */
         bench_row("hvc_user", op_hvc_user);
     else
-        printf("skip hvc_user KVM answered the HVC itself (no SMCCC filter: Linux < 6.4)\n");
+        printf("skip hvc_user KVM answered the HVC itself (no SMCCC filter: Linux < 6.4, "
+               "or duet run without --bench-exits)\n");
 #else
     printf("skip hvc_user not the duet platform\n");
 #endif
@@ -102,6 +113,15 @@ int main(int argc, char **argv)
     printf("skip floor_mmio_exit not the duet platform\n");
 #endif
     bench_row("mmio_vgic", op_mmio_vgic);
+#ifdef DUET_PLATFORM_DUET
+    op_ioeventfd();
+    if (!ioevt_reached_host)
+        bench_row("ioeventfd", op_ioeventfd);
+    else
+        printf("skip ioeventfd no ioeventfd bound (duet run without --bench-exits)\n");
+#else
+    printf("skip ioeventfd not the duet platform\n");
+#endif
     bench_row("sysreg_trap", op_sysreg_trap);
     if (irq_gic_version() == 3)
         bench_row("eoi", op_eoi);

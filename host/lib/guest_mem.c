@@ -52,6 +52,7 @@ void gmem_free(struct guest_mem *mem)
     mem->size = 0;
 }
 
+__attribute__((hot)) /* on every hypercall: packed with the exit path (hypercall.h) */
 int gmem_contains(const struct guest_mem *mem, duet_gpa_t gpa, uint64_t len)
 {
     if (gpa < mem->base)
@@ -61,6 +62,7 @@ int gmem_contains(const struct guest_mem *mem, duet_gpa_t gpa, uint64_t len)
     return off <= mem->size && len <= mem->size - off;
 }
 
+__attribute__((hot))
 void *gmem_ptr(const struct guest_mem *mem, duet_gpa_t gpa, uint64_t len)
 {
     if (!mem->host || !gmem_contains(mem, gpa, len))
