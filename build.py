@@ -81,6 +81,8 @@ def main():
     p = sub.add_parser("bench", help="run the benchmarks")
     p.add_argument("--compare", nargs="+", metavar="JSON",
                    help="compare OLD.json with NEW.json (default: the last results)")
+    p.add_argument("--only", metavar="PARTS",
+                   help="comma-separated parts to run: exits, boot, net (default: all)")
     sub.add_parser("clean", help="remove build/")
     argv = sys.argv[1:]
     guest_args = []

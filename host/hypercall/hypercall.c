@@ -16,17 +16,17 @@ static const struct hc_entry *find(unsigned nr)
 }
 
 /*
- * Handlers by number, filled once before main(): a hypercall is one indexed
- * load, not a walk of the linker section (fewer instructions and one page
- * fewer touched per exit, which nested emulation bills as a TLB refill).
+ * Handlers by number, in the context itself (filled at its first hypercall):
+ * a hypercall is one indexed load from memory the exit touches anyway, not
+ * a walk of the linker section (fewer instructions and pages per exit,
+ * which nested emulation bills as TLB refills).
  */
-static hc_handler_fn by_nr[DUET_HC_MAX];
-
-__attribute__((constructor)) static void index_hypercalls(void)
+__attribute__((noinline, cold)) static void index_hypercalls(struct hc_ctx *ctx)
 {
     for (const struct hc_entry *e = __start_duet_hypercalls; e < __stop_duet_hypercalls; e++)
-        if (e->nr < DUET_HC_MAX && !by_nr[e->nr])
-            by_nr[e->nr] = e->fn; /* a duplicate number: the first one wins, like find() */
+        if (e->nr < DUET_HC_MAX && !ctx->fn[e->nr])
+            ctx->fn[e->nr] = e->fn; /* a duplicate number: the first one wins, like find() */
+    ctx->fn_indexed = 1;
 }
 
 const char *hc_name(unsigned nr)
@@ -54,7 +54,9 @@ HC_HOT enum hc_result hc_dispatch(struct hc_ctx *ctx, uint64_t offset, unsigned 
         return hc_fault(ctx, "guest wrote %u bytes at hypercall window +0x%llx "
                         "(hypercalls are aligned 8-byte stores)", len, (unsigned long long)offset);
     uint64_t nr = offset / 8;
-    hc_handler_fn fn = nr < DUET_HC_MAX ? by_nr[nr] : NULL;
+    if (!ctx->fn_indexed)
+        index_hypercalls(ctx);
+    hc_handler_fn fn = nr < DUET_HC_MAX ? ctx->fn[nr] : NULL;
     if (!fn)
         return hc_fault(ctx, "unknown hypercall %llu (argument 0x%llx)",
                         (unsigned long long)nr, (unsigned long long)value);

@@ -26,6 +26,9 @@ enum hc_result {
     HC_FAULT,     /* the guest broke the ABI; ctx->err says how */
 };
 
+struct hc_ctx;
+typedef enum hc_result (*hc_handler_fn)(struct hc_ctx *ctx, duet_gpa_t arg);
+
 struct hc_ctx {
     struct guest_mem *mem;
     int vm_fd;               /* for KVM_IRQ_LINE; -1 when there is no VM (tests) */
@@ -45,6 +48,8 @@ struct hc_ctx {
     int guest_crashed;       /* OUT of HC_HALT: the guest halted with DUET_STATUS_CRASH */
     char err[256];           /* OUT of HC_FAULT: one line, no newline */
     uint64_t count[DUET_HC_MAX]; /* hypercalls served, by number */
+    hc_handler_fn fn[DUET_HC_MAX]; /* handlers by number, filled by the first hc_dispatch */
+    int fn_indexed;
     int have_boot_times;     /* OUT of DUET_HC_BOOT_TIMES */
     int have_crash_frame;    /* OUT of DUET_HC_CRASH_FRAME (debug/hc_crash_frame.c) */
     struct duet_crash_frame crash_frame;
@@ -53,8 +58,6 @@ struct hc_ctx {
     long pages_before_run;   /* ... when the guest had not run yet (ELF + device tree) */
     uint64_t guest_table_pages; /* the guest's page-table pages (DUET_HC_BOOT_TIMES) */
 };
-
-typedef enum hc_result (*hc_handler_fn)(struct hc_ctx *ctx, duet_gpa_t arg);
 
 struct hc_entry {
     unsigned nr;

@@ -56,14 +56,18 @@ __attribute__((cold, noinline)) static int hypercall_stop(struct vm *vm, struct 
     return stop(vm, DUET_STATUS_CRASH, msg);
 }
 
-/* Any access to the hypercall window; hc_dispatch refuses all but aligned 8-byte stores. */
-static int handle_hypercall(struct vm *vm, struct hc_ctx *hc, uint64_t offset, int *done)
+/* Any access to the hypercall window; hc_dispatch refuses all but aligned 8-byte stores.
+ * Inline in the run loop, the 8-byte copy too: no call on the way to the handler. */
+__attribute__((always_inline)) static inline int handle_hypercall(struct vm *vm, struct hc_ctx *hc,
+                                                                  uint64_t offset, int *done)
 {
     struct kvm_run *run = vm->run;
     unsigned len = run->mmio.len;
     uint64_t value = 0;
-    if (len <= sizeof value)
-        memcpy(&value, run->mmio.data, len); /* little-endian: low bytes first */
+    if (len == sizeof value)
+        memcpy(&value, run->mmio.data, sizeof value); /* little-endian: low bytes first */
+    else if (len < sizeof value)
+        memcpy(&value, run->mmio.data, len);
     enum hc_result r = hc_dispatch(hc, offset, len, run->mmio.is_write, value);
     if (r == HC_CONTINUE)
         return 0; /* a read never continues: hc_dispatch refuses it */
