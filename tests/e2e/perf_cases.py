@@ -51,7 +51,7 @@ PERF_SHELL_CASES = [
               # RAM is blocks, so no more than four table pages.
               "t=$(awk '/page-table pages/ {print $NF}' /tmp/v.err); "
               "[ -n \"$t\" ] && [ \"$t\" -ge 3 ] && [ \"$t\" -le 4 ]",
-              0, ["[always]", "resident at main()", "resident at exit", "page-table pages"]),
+              0, ["[always]", "resident at main()", "page-table pages", "resident at exit"]),
     # RAM ending in a partial GiB past the first: mapped through one more
     # level-2 table (it used to be left out, so the heap's top faulted).
     ShellCase("hello with RAM ending inside its second GiB: one more table, blocks",
