@@ -12,6 +12,7 @@
   ./build.py fuzz [SECONDS]        fuzz the host's parsers (default 600 s each)
   ./build.py bench [--compare OLD.json [NEW.json]]
                                    benchmarks into build/bench/; compare two runs
+  ./build.py bench --only exits,boot   only those parts (exits, boot, net)
   ./build.py clean                 remove build/
 
 APP is the name of a folder in apps/ or a path to an app folder anywhere.
