@@ -12,6 +12,7 @@
   ./build.py fuzz [SECONDS]        fuzz the host's parsers (default 600 s each)
   ./build.py bench [--compare OLD.json [NEW.json]]
                                    benchmarks into build/bench/; compare two runs
+  ./build.py bench --only exits,boot   only those parts (exits, boot, net)
   ./build.py clean                 remove build/
 
 APP is the name of a folder in apps/ or a path to an app folder anywhere.
@@ -81,8 +82,8 @@ def main():
     p = sub.add_parser("bench", help="run the benchmarks")
     p.add_argument("--compare", nargs="+", metavar="JSON",
                    help="compare OLD.json with NEW.json (default: the last results)")
-    p.add_argument("--only", choices=["files"],
-                   help="run one row and update it in the last results.json")
+    p.add_argument("--only", metavar="PARTS",
+                   help="comma-separated parts to run: exits, boot, net, files (default: all)")
     sub.add_parser("clean", help="remove build/")
     argv = sys.argv[1:]
     guest_args = []

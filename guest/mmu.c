@@ -4,7 +4,11 @@
  *   - devices (GIC, UART, hypercall window): Device-nGnRE, never executable;
  *   - RAM: Normal write-back; the image page by page with W^X
  *     (text RX, rodata R, data/bss/stacks/heap RW + XN), a guard page under
- *     each stack; the rest of RAM in 2 MiB / 1 GiB blocks, RW + XN.
+ *     each stack; the rest of RAM in 2 MiB / 1 GiB blocks, RW + XN (a last,
+ *     partial GiB through one more level-2 table, a tail under 2 MiB page
+ *     by page).
+ * Every table is a page the guest touches before main() (a stage-2 fault
+ * each): hello needs four (L1, devices' L2, RAM's L2, the image's L3).
  * Runs with the MMU off, before any libc call: only aligned 64-bit stores,
  * and no loops the compiler could turn into memset.
  */
@@ -35,8 +39,8 @@
 #define L3_POOL     4   /* page-precise 2 MiB blocks: the image's, and RAM's tail */
 
 typedef uint64_t table_t[512] __attribute__((aligned(4096)));
-static table_t l1, l2_low, l2_ram0, l3_pool[L3_POOL];
-static unsigned l3_used;
+static table_t l1, l2_low, l2_ram0, l2_ram_last, l3_pool[L3_POOL];
+static unsigned l3_used, l2_last_used;
 
 /* Read by mmu_enable (boot.S). */
 uint64_t mmu_mair, mmu_tcr, mmu_ttbr0, mmu_sctlr;
@@ -74,18 +78,35 @@ static NO_MEMSET void map_block_2m(uint64_t *slot, uint64_t base)
     *slot = (uint64_t)(uintptr_t)l3 | DESC_TABLE;
 }
 
-static NO_MEMSET void map_ram(void)
+/* One GiB of RAM from `gib` through the level-2 table l2: 2 MiB blocks up to RAM's end. */
+static NO_MEMSET void map_gib(uint64_t *l2, uint64_t gib)
 {
-    l1[DUET_RAM_BASE / BLOCK_1G] = (uint64_t)(uintptr_t)l2_ram0 | DESC_TABLE;
+    l1[gib / BLOCK_1G] = (uint64_t)(uintptr_t)l2 | DESC_TABLE;
     for (unsigned i = 0; i < 512; i++) {
-        uint64_t base = DUET_RAM_BASE + i * BLOCK_2M;
+        uint64_t base = gib + i * BLOCK_2M;
         if (base >= guest_ram_end)
             break;
-        map_block_2m(&l2_ram0[i], base);
+        map_block_2m(&l2[i], base);
     }
-    /* Beyond the first GiB: whole GiBs as blocks; a partial one is left out. */
-    for (uint64_t g = DUET_RAM_BASE + BLOCK_1G; g + BLOCK_1G <= guest_ram_end; g += BLOCK_1G)
-        l1[g / BLOCK_1G] = g | PROT_RW | DESC_VALID;
+}
+
+static NO_MEMSET void map_ram(void)
+{
+    map_gib(l2_ram0, DUET_RAM_BASE);
+    /* Beyond the first GiB: whole GiBs as 1 GiB blocks, a partial last one in 2 MiB blocks. */
+    for (uint64_t g = DUET_RAM_BASE + BLOCK_1G; g < guest_ram_end; g += BLOCK_1G) {
+        if (g + BLOCK_1G <= guest_ram_end) {
+            l1[g / BLOCK_1G] = g | PROT_RW | DESC_VALID;
+        } else {
+            map_gib(l2_ram_last, g);
+            l2_last_used = 1;
+        }
+    }
+}
+
+unsigned mmu_table_pages(void)
+{
+    return 3 + l2_last_used + l3_used; /* L1, the devices' L2, RAM's first L2, ... */
 }
 
 static void map_devices(void)
@@ -120,10 +141,14 @@ void mmu_init(const void *fdt, uint64_t ram_end_hint)
         guest_ram_end = DUET_RAM_BASE + (128ULL << 20); /* QEMU virt as tests boot it */
     map_devices();
     map_ram();
+    /* Only the tables in use: maintenance of an untouched page would make
+     * the host back it (a stage-2 fault and a zeroed page for nothing). */
     invalidate(&l1, sizeof l1);
     invalidate(&l2_low, sizeof l2_low);
     invalidate(&l2_ram0, sizeof l2_ram0);
-    invalidate(l3_pool, sizeof l3_pool);
+    if (l2_last_used)
+        invalidate(&l2_ram_last, sizeof l2_ram_last);
+    invalidate(l3_pool, l3_used * sizeof l3_pool[0]);
 
     mmu_mair = 0x04ULL            /* index 0: Device-nGnRE */
              | (0xffULL << 8);    /* index 1: Normal, write-back read/write-allocate */

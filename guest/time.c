@@ -1,6 +1,8 @@
 /*
  * Time: a monotonic clock from the virtual counter (CNTVCT_EL0 / CNTFRQ_EL0),
- * and the wall clock from the platform at boot, advanced by that counter.
+ * and the wall clock from the platform, asked once (at the first
+ * CLOCK_REALTIME, not at boot: on Duet it is an exit to the host that a
+ * program which never asks the time need not pay), advanced by that counter.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -12,6 +14,7 @@
 #include "duet/time.h"
 
 static uint64_t boot_wall_ns, boot_count, freq;
+static int have_wall;
 
 uint64_t counter_read(void)
 {
@@ -42,14 +45,24 @@ void time_init(void)
     if (!freq)
         freq = 62500000; /* never 0: it divides */
     boot_count = counter_read();
-    boot_wall_ns = platform_walltime_ns();
+}
+
+/* The wall clock at boot_count: the platform's now minus the time since. */
+static uint64_t wall_at_boot(void)
+{
+    if (!have_wall) {
+        uint64_t since_boot = monotonic_ns(), now = platform_walltime_ns();
+        boot_wall_ns = now > since_boot ? now - since_boot : 0; /* 0: no wall clock here */
+        have_wall = 1;
+    }
+    return boot_wall_ns;
 }
 
 int clock_gettime(clockid_t id, struct timespec *ts)
 {
     uint64_t ns = monotonic_ns();
     if (id == CLOCK_REALTIME)
-        ns += boot_wall_ns;
+        ns += wall_at_boot();
     else if (id != CLOCK_MONOTONIC) {
         errno = EINVAL;
         return -1;

@@ -4,7 +4,10 @@
  * Per iteration samples give a distribution; the loop average is reported
  * beside it; the cost of reading the counter is measured and subtracted.
  *
- *   exitbench [ITERATIONS]         (default 2000 per row)
+ *   exitbench [ITERATIONS [ROW...]]  (default 2000 per row; all rows)
+ * With ROWs named, only those run (a pair, e.g. hypercall with
+ * floor_mmio_exit, runs when either is named); the others print nothing.
+ * Run it with `duet run --bench-exits` for the hvc_user and ioeventfd rows.
  * Output: one line per row, "row NAME n=.. mean_ns=.. p50_ns=.. p90_ns=..
  * p99_ns=.. max_ns=.. min_ns=.. loop_mean_ns=..", or "skip NAME reason".
  * k is the number of operations one sample times (see bench.c); times are
@@ -13,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "bench.h"
 #include "duet/hypercall.h"
 #include "duet/irq.h"
@@ -48,6 +52,15 @@ static void op_floor(void)
     __asm__ volatile("str xzr, [%0]" :: "r"(DUET_HC_ADDR(DUET_HC_FLOOR)) : "memory");
 }
 
+/* Completed by KVM through an ioeventfd (duet run --bench-exits): no exit to
+ * the host; where none is bound the host writes 1 to ioevt_reached_host. */
+static volatile uint64_t ioevt_reached_host;
+static void op_ioeventfd(void)
+{
+    __asm__ volatile("str %0, [%1]" :: "r"((uint64_t)(uintptr_t)&ioevt_reached_host),
+                     "r"(DUET_HC_ADDR(DUET_HC_BENCH_IOEVENTFD)) : "memory");
+}
+
 static struct duet_hc_irq_pulse pulse = { .intid = DUET_IRQ_TEST };
 static void op_irq_request(void)
 {
@@ -74,6 +87,20 @@ static void op_sysreg_trap(void)
     __asm__ volatile("mrs %0, id_aa64pfr0_el1" : "=r"(v) :: "memory");
 }
 
+static int nwanted;
+static char **wanted;
+
+/* Is any of the rows a, b (b may be NULL) asked for? All are by default. */
+static int want(const char *a, const char *b)
+{
+    if (!nwanted)
+        return 1;
+    for (int i = 0; i < nwanted; i++)
+        if (!strcmp(wanted[i], a) || (b && !strcmp(wanted[i], b)))
+            return 1;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     unsigned n = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 2000;
@@ -81,36 +108,59 @@ int main(int argc, char **argv)
         fprintf(stderr, "exitbench: ITERATIONS must be 10..100000\n");
         return 2;
     }
+    nwanted = argc > 2 ? argc - 2 : 0;
+    wanted = argv + 2;
     bench_init(n);
     printf("freq_hz %llu counter_overhead_ns %llu\n", (unsigned long long)bench_freq(),
            (unsigned long long)bench_overhead_ns());
-    bench_row("hvc", op_hvc);
+    if (want("hvc", NULL))
+        bench_row("hvc", op_hvc);
 #ifdef DUET_PLATFORM_DUET
-    op_hvc_user();
-    if (hvc_floor_x0 == DUET_HVC_FLOOR) /* the host resumed us: x0 untouched */
-        bench_row("hvc_user", op_hvc_user);
-    else
-        printf("skip hvc_user KVM answered the HVC itself (no SMCCC filter: Linux < 6.4)\n");
+    if (want("hvc_user", NULL)) {
+        op_hvc_user();
+        if (hvc_floor_x0 == DUET_HVC_FLOOR) /* the host resumed us: x0 untouched */
+            bench_row("hvc_user", op_hvc_user);
+        else
+            printf("skip hvc_user KVM answered the HVC itself (no SMCCC filter: Linux < 6.4, "
+                   "or duet run without --bench-exits)\n");
+    }
 #else
     printf("skip hvc_user not the duet platform\n");
 #endif
 #ifdef DUET_PLATFORM_DUET
     /* Interleaved, so both see the same host noise. */
-    bench_pair("hypercall", op_hypercall, "floor_mmio_exit", op_floor);
+    if (want("hypercall", "floor_mmio_exit"))
+        bench_pair("hypercall", op_hypercall, "floor_mmio_exit", op_floor);
 #else
     printf("skip hypercall not the duet platform\n");
     printf("skip floor_mmio_exit not the duet platform\n");
 #endif
-    bench_row("mmio_vgic", op_mmio_vgic);
-    bench_row("sysreg_trap", op_sysreg_trap);
-    if (irq_gic_version() == 3)
-        bench_row("eoi", op_eoi);
-    else
-        printf("skip eoi GICv3 system-register interface only\n");
-    bench_timer_irq(n);
-    bench_stage2_fault(n);
+    if (want("mmio_vgic", NULL))
+        bench_row("mmio_vgic", op_mmio_vgic);
 #ifdef DUET_PLATFORM_DUET
-    bench_inject_irq(op_irq_request, n);
+    if (want("ioeventfd", NULL)) {
+        op_ioeventfd();
+        if (!ioevt_reached_host)
+            bench_row("ioeventfd", op_ioeventfd);
+        else
+            printf("skip ioeventfd no ioeventfd bound (duet run without --bench-exits)\n");
+    }
+#else
+    printf("skip ioeventfd not the duet platform\n");
+#endif
+    if (want("sysreg_trap", NULL))
+        bench_row("sysreg_trap", op_sysreg_trap);
+    if (want("eoi", NULL) && irq_gic_version() == 3)
+        bench_row("eoi", op_eoi);
+    else if (want("eoi", NULL))
+        printf("skip eoi GICv3 system-register interface only\n");
+    if (want("timer_irq", "wfi_wake"))
+        bench_timer_irq(n);
+    if (want("stage2_fault", "store_mapped_page"))
+        bench_stage2_fault(n);
+#ifdef DUET_PLATFORM_DUET
+    if (want("inject_irq", NULL))
+        bench_inject_irq(op_irq_request, n);
 #else
     printf("skip inject_irq not the duet platform\n");
 #endif

@@ -2,11 +2,13 @@
  * `duet timeit CMD [ARGS...]`: runs CMD once and prints its wall time from
  * fork to exit, in ms, with its exit status. The boot benchmark times whole
  * processes with it inside the lab, whose busybox date has no nanoseconds.
+ * Also prints the child's peak RSS (maxrss_kb, from wait4).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,11 +40,13 @@ int cmd_timeit(int argc, char **argv)
         _exit(127);
     }
     int st;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+    struct rusage ru = { 0 };
+    while (wait4(pid, &st, 0, &ru) < 0 && errno == EINTR)
         ;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     int status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    fprintf(stderr, "timeit_ms %.3f status %d\n", ms, status);
+    /* Peak RSS of the child: the host's memory for this run, whatever THP does. */
+    fprintf(stderr, "timeit_ms %.3f status %d maxrss_kb %ld\n", ms, status, ru.ru_maxrss);
     return status;
 }

@@ -13,6 +13,7 @@
 
 const char run_usage[] =
     "usage: duet run [--mem=SIZE] [--quiet] [--verbose] [--stats] [--no-sandbox]\n"
+    "                [--bench-exits]\n"
     "                [--block:NAME=FILE...] [--net:NAME=TAP...] [--dir:NAME=HOSTDIR...]\n"
     "                [--env NAME=VALUE...]\n"
     "                GUEST.elf [-- ARGS...]\n"
@@ -26,7 +27,11 @@ const char run_usage[] =
     "               (default %lluM, minimum 2M, maximum 16G)\n"
     "  --quiet      print nothing but the guest's output and errors\n"
     "  --verbose    report each setup step with its time\n"
-    "  --stats      print exits by reason and host time per reason at the end\n"
+    "  --stats      print exits by reason and host time per reason at the end, and\n"
+    "               time each KVM_RUN (kernel + guest) apart from our own work\n"
+    "  --bench-exits  the exit benchmark's extra exits (exitbench): KVM's SMCCC\n"
+    "               filter forwards DUET_HVC_FLOOR to the host (Linux >= 6.4) and\n"
+    "               an ioeventfd completes DUET_HC_BENCH_IOEVENTFD in the kernel\n"
     "  --console-limit=SIZE  stop printing the guest's console output after\n"
     "               SIZE bytes (default 16M; 0: no bound); the guest is told\n"
     "  --block:NAME=PATH[,ro][,sector=4096]\n"
@@ -153,6 +158,7 @@ int run_options_parse(struct run_options *o, int argc, char **argv, char *err, s
         else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) o->verbose = 1;
         else if (!strcmp(a, "--stats")) o->stats = 1;
         else if (!strcmp(a, "--no-sandbox")) o->no_sandbox = 1;
+        else if (!strcmp(a, "--bench-exits")) o->bench_exits = 1;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { o->help = 1; return 0; }
         else if (!strncmp(a, "--gdb=", 6) && a[6]) o->gdb = a + 6;
         else if (!strncmp(a, "--core=", 7) && a[7]) o->core = a + 7;

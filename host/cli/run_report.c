@@ -66,7 +66,11 @@ void report_guest_phases(struct run_report *r, const struct hc_ctx *hc)
     add(r, "  guest: first instruction to main()", to_main);
     add(r, "  guest: main() to exit", run > to_entry + to_main ? run - to_entry - to_main : 0);
     /* Counts, not times: what emulation cannot distort. */
+    fprintf(stderr, "duet: count guest RAM pages resident before KVM_RUN %ld\n",
+            hc->pages_before_run);
     fprintf(stderr, "duet: count guest RAM pages resident at main()  %ld\n", hc->pages_at_main);
+    fprintf(stderr, "duet: count guest page-table pages              %llu\n",
+            (unsigned long long)hc->guest_table_pages);
     fprintf(stderr, "duet: count guest RAM pages resident at exit    %ld\n",
             gmem_resident_pages(hc->mem));
 }
@@ -86,6 +90,7 @@ static const char *exit_name(unsigned reason)
 {
     switch (reason) {
     case 6: return "MMIO";
+    case 3: return "HYPERCALL";
     case 10: return "INTR";
     case 9: return "FAIL_ENTRY";
     case 17: return "INTERNAL_ERROR";
@@ -96,7 +101,8 @@ static const char *exit_name(unsigned reason)
 
 void report_stats(const struct run_stats *s, const struct hc_ctx *hc)
 {
-    fprintf(stderr, "duet: %-20s %12s %14s %12s\n", "exit reason", "count", "host time ms", "mean ns");
+    fprintf(stderr, "duet: %-20s %12s %14s %12s %14s\n", "exit reason", "count", "host time ms",
+            "mean ns", "KVM_RUN ns");
     for (unsigned i = 0; i < RUN_STAT_MAX; i++) {
         if (!s->exits[i])
             continue;
@@ -106,10 +112,25 @@ void report_stats(const struct run_stats *s, const struct hc_ctx *hc)
             snprintf(buf, sizeof buf, i == RUN_STAT_MAX - 1 ? "other" : "reason %u", i);
             name = buf;
         }
-        fprintf(stderr, "duet: %-20s %12llu %14.3f %12llu\n", name,
+        fprintf(stderr, "duet: %-20s %12llu %14.3f %12llu %14llu\n", name,
                 (unsigned long long)s->exits[i], (double)s->host_ns[i] / 1e6,
-                (unsigned long long)(s->host_ns[i] / s->exits[i]));
+                (unsigned long long)(s->host_ns[i] / s->exits[i]),
+                (unsigned long long)(s->run_ns[i] / s->exits[i]));
     }
+    /* Per hypercall, one line each for the benchmark to read (bench/exits.py). */
+    for (unsigned nr = 0; nr < DUET_HC_MAX; nr++) {
+        if (!s->hypercalls[nr])
+            continue;
+        const char *name = nr == DUET_HC_FLOOR ? "floor" : hc_name(nr);
+        fprintf(stderr, "duet: split hypercall %s exits=%llu kvm_run_ns=%llu host_ns=%llu\n",
+                name ? name : "?", (unsigned long long)s->hypercalls[nr],
+                (unsigned long long)(s->hc_run_ns[nr] / s->hypercalls[nr]),
+                (unsigned long long)(s->hc_host_ns[nr] / s->hypercalls[nr]));
+    }
+    if (s->exits[3] && s->run_ns[3])
+        fprintf(stderr, "duet: split hvc_floor exits=%llu kvm_run_ns=%llu host_ns=%llu\n",
+                (unsigned long long)s->exits[3], (unsigned long long)(s->run_ns[3] / s->exits[3]),
+                (unsigned long long)(s->host_ns[3] / s->exits[3]));
     for (unsigned nr = 0; nr < DUET_HC_MAX; nr++) {
         if (!hc->count[nr])
             continue;

@@ -10,6 +10,7 @@ static enum hc_result boot_times(struct hc_ctx *ctx, duet_gpa_t arg)
     ctx->boot_main_count = a.main_count;
     ctx->have_boot_times = a.main_count >= a.entry_count; /* nonsense is ignored */
     ctx->pages_at_main = gmem_resident_pages(ctx->mem);
+    ctx->guest_table_pages = a.table_pages;
     return HC_CONTINUE;
 }
 

@@ -2,7 +2,7 @@
 #include <time.h>
 #include "hypercall/hypercall.h"
 
-static enum hc_result walltime(struct hc_ctx *ctx, duet_gpa_t arg)
+HC_HOT static enum hc_result walltime(struct hc_ctx *ctx, duet_gpa_t arg)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);

@@ -3,7 +3,7 @@
 #include <unistd.h>
 #include "hypercall/hypercall.h"
 
-static enum hc_result console_write(struct hc_ctx *ctx, duet_gpa_t arg)
+HC_HOT static enum hc_result console_write(struct hc_ctx *ctx, duet_gpa_t arg)
 {
     struct duet_hc_console_write a;
     if (hc_copy_in(ctx, "console write", arg, &a, sizeof a))

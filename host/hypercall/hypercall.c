@@ -1,7 +1,6 @@
 /* The hypercall dispatcher: decodes an MMIO exit into a registered handler. */
 #include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 #include "hypercall/hypercall.h"
 
 /* Bounds of the duet_hypercalls section, provided by the linker. */
@@ -14,6 +13,20 @@ static const struct hc_entry *find(unsigned nr)
         if (e->nr == nr)
             return e;
     return NULL;
+}
+
+/*
+ * Handlers by number, in the context itself (filled at its first hypercall):
+ * a hypercall is one indexed load from memory the exit touches anyway, not
+ * a walk of the linker section (fewer instructions and pages per exit,
+ * which nested emulation bills as TLB refills).
+ */
+__attribute__((noinline, cold)) static void index_hypercalls(struct hc_ctx *ctx)
+{
+    for (const struct hc_entry *e = __start_duet_hypercalls; e < __stop_duet_hypercalls; e++)
+        if (e->nr < DUET_HC_MAX && !ctx->fn[e->nr])
+            ctx->fn[e->nr] = e->fn; /* a duplicate number: the first one wins, like find() */
+    ctx->fn_indexed = 1;
 }
 
 const char *hc_name(unsigned nr)
@@ -31,8 +44,8 @@ enum hc_result hc_fault(struct hc_ctx *ctx, const char *fmt, ...)
     return HC_FAULT;
 }
 
-enum hc_result hc_dispatch(struct hc_ctx *ctx, uint64_t offset, unsigned len,
-                           int is_write, uint64_t value)
+HC_HOT enum hc_result hc_dispatch(struct hc_ctx *ctx, uint64_t offset, unsigned len,
+                                  int is_write, uint64_t value)
 {
     if (!is_write)
         return hc_fault(ctx, "guest read %u bytes from the hypercall window at +0x%llx "
@@ -41,34 +54,12 @@ enum hc_result hc_dispatch(struct hc_ctx *ctx, uint64_t offset, unsigned len,
         return hc_fault(ctx, "guest wrote %u bytes at hypercall window +0x%llx "
                         "(hypercalls are aligned 8-byte stores)", len, (unsigned long long)offset);
     uint64_t nr = offset / 8;
-    const struct hc_entry *e = nr < DUET_HC_MAX ? find((unsigned)nr) : NULL;
-    if (!e)
+    if (!ctx->fn_indexed)
+        index_hypercalls(ctx);
+    hc_handler_fn fn = nr < DUET_HC_MAX ? ctx->fn[nr] : NULL;
+    if (!fn)
         return hc_fault(ctx, "unknown hypercall %llu (argument 0x%llx)",
                         (unsigned long long)nr, (unsigned long long)value);
     ctx->count[nr]++;
-    return e->fn(ctx, value);
-}
-
-int hc_copy_in(struct hc_ctx *ctx, const char *what, duet_gpa_t gpa, void *dst, size_t len)
-{
-    const void *src = gmem_ptr(ctx->mem, gpa, len);
-    if (!src) {
-        hc_fault(ctx, "%s: argument at 0x%llx (+%zu bytes) is outside guest RAM",
-                 what, (unsigned long long)gpa, len);
-        return -1;
-    }
-    memcpy(dst, src, len); /* memcpy: the guest's struct may be unaligned */
-    return 0;
-}
-
-int hc_copy_out(struct hc_ctx *ctx, const char *what, duet_gpa_t gpa, const void *src, size_t len)
-{
-    void *dst = gmem_ptr(ctx->mem, gpa, len);
-    if (!dst) {
-        hc_fault(ctx, "%s: result at 0x%llx (+%zu bytes) is outside guest RAM",
-                 what, (unsigned long long)gpa, len);
-        return -1;
-    }
-    memcpy(dst, src, len);
-    return 0;
+    return fn(ctx, value);
 }

@@ -8,9 +8,6 @@
 #include "duet/kvm_regs.h"
 #include "kvm/vm_internal.h"
 
-/* EL1 with SP_EL1 (EL1h), debug/SError/IRQ/FIQ masked: how an OS expects to start. */
-#define BOOT_PSTATE 0x3c5ULL
-
 int vm_create_vcpu(struct vm *vm)
 {
     vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
@@ -63,10 +60,14 @@ int vm_guest_clock(struct vm *vm, uint64_t *count, uint64_t *freq)
     return 0;
 }
 
+/*
+ * PSTATE is not set: KVM_ARM_VCPU_INIT resets the vCPU as for a warm reset
+ * to EL1, i.e. EL1 with SP_EL1 (EL1h) and debug/SError/IRQ/FIQ masked
+ * (0x3c5), which is how an OS expects to start: one ioctl fewer per boot.
+ */
 int vm_set_boot_regs(struct vm *vm, uint64_t entry, uint64_t dtb, uint64_t sp)
 {
-    if (set_reg(vm, "pstate", DUET_REG_PSTATE, BOOT_PSTATE) ||
-        set_reg(vm, "pc", DUET_REG_PC, entry) ||
+    if (set_reg(vm, "pc", DUET_REG_PC, entry) ||
         set_reg(vm, "x0", DUET_REG_X(0), dtb) ||
         set_reg(vm, "sp_el1", DUET_REG_SP_EL1, sp))
         return -1;

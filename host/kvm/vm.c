@@ -24,7 +24,7 @@ void vm_close(struct vm *vm)
     if (vm->run)
         munmap(vm->run, vm->run_size);
     vm->run = NULL;
-    int *fds[] = { &vm->gic_fd, &vm->vcpu_fd, &vm->vm_fd, &vm->kvm_fd };
+    int *fds[] = { &vm->gic_fd, &vm->vcpu_fd, &vm->vm_fd, &vm->kvm_fd, &vm->bench_efd };
     for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
         if (*fds[i] >= 0)
             close(*fds[i]);

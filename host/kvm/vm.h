@@ -21,6 +21,7 @@ struct vm {
     int gic_version;            /* 3, or 2 where the host has no GICv3 */
     unsigned ipa_bits;
     int hvc_floor_forwarded;    /* DUET_HVC_FLOOR exits to us (SMCCC filter, >= 6.4) */
+    int bench_efd;              /* eventfd behind DUET_HC_BENCH_IOEVENTFD, or -1 */
     struct guest_mem *mem;
     struct gdb_stub *gdb;       /* --gdb: the stub the run loop reports stops to; else NULL */
     char err[256];              /* why the last call failed: one line */
@@ -39,6 +40,9 @@ int vm_create_vcpu(struct vm *vm);
 /* Asks KVM to forward DUET_HVC_FLOOR to userspace where it can (Linux >= 6.4);
  * a kernel without the SMCCC filter is not an error. 0 or -1 (vm->err). */
 int vm_forward_hvc_floor(struct vm *vm);
+/* The exit benchmark's in-kernel MMIO store: an eventfd bound with
+ * KVM_IOEVENTFD to DUET_HC_BENCH_IOEVENTFD's address. 0 or -1 (vm->err). */
+int vm_bench_ioeventfd(struct vm *vm);
 /* PC, X0 (device tree), SP_EL1 and PSTATE (EL1h, DAIF masked) for boot. */
 int vm_set_boot_regs(struct vm *vm, uint64_t entry, uint64_t dtb, uint64_t sp);
 /* Reads one register by ONE_REG id (the guest's PC in error reports). */

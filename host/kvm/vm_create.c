@@ -10,7 +10,7 @@
 int vm_open(struct vm *vm, struct guest_mem *mem)
 {
     memset(vm, 0, sizeof *vm);
-    vm->vm_fd = vm->vcpu_fd = vm->gic_fd = -1;
+    vm->vm_fd = vm->vcpu_fd = vm->gic_fd = vm->bench_efd = -1;
     vm->mem = mem;
     vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (vm->kvm_fd < 0)

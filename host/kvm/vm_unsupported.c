@@ -10,7 +10,7 @@
 int vm_open(struct vm *vm, struct guest_mem *mem)
 {
     memset(vm, 0, sizeof *vm);
-    vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = vm->gic_fd = -1;
+    vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = vm->gic_fd = vm->bench_efd = -1;
     vm->mem = mem;
     snprintf(vm->err, sizeof vm->err, "this duet was built for a non-arm64 machine and cannot "
              "run guests (use build/host/duet on arm64 KVM, or ./build.py run, which boots the lab)");
@@ -25,6 +25,7 @@ int vm_map_readonly(struct vm *vm, uint32_t s, uint64_t g, const void *h, uint64
 }
 int vm_create_vcpu(struct vm *vm) { (void)vm; return -1; }
 int vm_forward_hvc_floor(struct vm *vm) { (void)vm; return -1; }
+int vm_bench_ioeventfd(struct vm *vm) { (void)vm; return -1; }
 int vm_set_boot_regs(struct vm *vm, uint64_t e, uint64_t d, uint64_t s)
 {
     (void)vm; (void)e; (void)d; (void)s;

@@ -51,19 +51,3 @@ void gmem_free(struct guest_mem *mem)
     mem->host = NULL;
     mem->size = 0;
 }
-
-int gmem_contains(const struct guest_mem *mem, duet_gpa_t gpa, uint64_t len)
-{
-    if (gpa < mem->base)
-        return 0;
-    uint64_t off = gpa - mem->base;
-    /* Written so that no sum can wrap: off <= size, then len <= size - off. */
-    return off <= mem->size && len <= mem->size - off;
-}
-
-void *gmem_ptr(const struct guest_mem *mem, duet_gpa_t gpa, uint64_t len)
-{
-    if (!mem->host || !gmem_contains(mem, gpa, len))
-        return NULL;
-    return mem->host + (gpa - mem->base);
-}

@@ -25,10 +25,26 @@ void gmem_free(struct guest_mem *mem);
  * the guest have touched so far. -1 if mincore fails. */
 long gmem_resident_pages(const struct guest_mem *mem);
 
-/* True when [gpa, gpa + len) lies inside RAM (len 0 is inside if gpa is). */
-int gmem_contains(const struct guest_mem *mem, duet_gpa_t gpa, uint64_t len);
+/*
+ * True when [gpa, gpa + len) lies inside RAM (len 0 is inside if gpa is).
+ * Inline: every hypercall translates its argument (a call and a return
+ * fewer on the exit path).
+ */
+static inline int gmem_contains(const struct guest_mem *mem, duet_gpa_t gpa, uint64_t len)
+{
+    if (gpa < mem->base)
+        return 0;
+    uint64_t off = gpa - mem->base;
+    /* Written so that no sum can wrap: off <= size, then len <= size - off. */
+    return off <= mem->size && len <= mem->size - off;
+}
 
 /* Host pointer to [gpa, gpa + len), or NULL when any byte is outside RAM. */
-void *gmem_ptr(const struct guest_mem *mem, duet_gpa_t gpa, uint64_t len);
+static inline void *gmem_ptr(const struct guest_mem *mem, duet_gpa_t gpa, uint64_t len)
+{
+    if (!mem->host || !gmem_contains(mem, gpa, len))
+        return NULL;
+    return mem->host + (gpa - mem->base);
+}
 
 #endif

@@ -1,4 +1,5 @@
 /* The duet platform: the console, halt and wall clock are Duet hypercalls. */
+#include "duet/layout.h"
 #include "duet/platform.h"
 #include "hypercall.h"
 
@@ -35,7 +36,8 @@ uint64_t platform_walltime_ns(void)
 
 void platform_boot_times(uint64_t entry_count, uint64_t main_count)
 {
-    struct duet_hc_boot_times a = { .entry_count = entry_count, .main_count = main_count };
+    struct duet_hc_boot_times a = { .entry_count = entry_count, .main_count = main_count,
+                                    .table_pages = mmu_table_pages() };
     duet_hypercall(DUET_HC_BOOT_TIMES, &a);
 }
 

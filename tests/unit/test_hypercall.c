@@ -1,5 +1,6 @@
 /* The hypercall dispatcher and handlers, fed fake guest RAM and hostile arguments. */
 #include <stddef.h>
+#include <stdio.h>
 #include <unistd.h>
 #include <fcntl.h>
 #include "check.h"
@@ -144,6 +145,44 @@ static void test_bad_accesses(void)
     close(ctx.console_fd);
 }
 
+/* DUET_HC_BENCH_IOEVENTFD reaching the host (no ioeventfd bound): the guest is told. */
+static void test_bench_ioeventfd_reaches_host(void)
+{
+    setup();
+    uint64_t reached = 0;
+    memcpy(mem.host + 0x48, &reached, sizeof reached);
+    CHECK(call(DUET_HC_BENCH_IOEVENTFD, RAM_BASE + 0x48) == HC_CONTINUE);
+    memcpy(&reached, mem.host + 0x48, sizeof reached);
+    CHECK(reached == 1);
+    CHECK(call(DUET_HC_BENCH_IOEVENTFD, RAM_BASE + RAM_SIZE - 4) == HC_FAULT &&
+          strstr(ctx.err, "outside guest RAM"));
+    close(ctx.console_fd);
+}
+
+/* The handler table in hc_ctx: every registered number dispatches to its own
+ * handler, from the first call on, and a number nobody registered faults. */
+static void test_handler_table(void)
+{
+    setup();
+    CHECK(!ctx.fn_indexed);
+    CHECK(call(DUET_HC_WALLTIME, RAM_BASE) == HC_CONTINUE && ctx.fn_indexed);
+    unsigned registered = 0, unused = 0;
+    for (unsigned nr = 0; nr < DUET_HC_MAX; nr++) {
+        CHECK((hc_name(nr) != NULL) == (ctx.fn[nr] != NULL));
+        registered += ctx.fn[nr] != NULL;
+        if (nr && !ctx.fn[nr] && !unused)
+            unused = nr;
+    }
+    CHECK(registered >= 5); /* console, walltime, halt, boot times, irq pulse at least */
+    CHECK(ctx.fn[DUET_HC_FLOOR] == NULL); /* the floor never reaches the dispatcher */
+    CHECK(unused != 0);
+    char want[40];
+    snprintf(want, sizeof want, "unknown hypercall %u", unused);
+    CHECK(call(unused, RAM_BASE) == HC_FAULT && strstr(ctx.err, want));
+    CHECK(ctx.count[DUET_HC_WALLTIME] == 1 && ctx.count[unused] == 0);
+    close(ctx.console_fd);
+}
+
 int main(void)
 {
     RUN_TEST(test_gmem_bounds);
@@ -153,6 +192,8 @@ int main(void)
     RUN_TEST(test_walltime_and_halt);
     RUN_TEST(test_irq_pulse_without_vm);
     RUN_TEST(test_bad_accesses);
+    RUN_TEST(test_bench_ioeventfd_reaches_host);
+    RUN_TEST(test_handler_table);
     gmem_free(&mem);
     return CHECK_EXIT();
 }

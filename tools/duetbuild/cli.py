@@ -133,7 +133,7 @@ def dispatch(root, args):
                     proj.build_dir, "bench", "results.json")
                 return benchcmp.compare(args.compare[0], new)
             from .bench import run as bench
-            return bench.main(proj, only=args.only)
+            return bench.main(proj, getattr(args, "only", None))
     except BuildError as e:
         ui.error("build failed: " + str(e))
         return 1

@@ -14,6 +14,9 @@ extern char __heap_start[];
 /* The end of RAM the MMU maps; set by mmu_init(), refined from the device tree. */
 extern uint64_t guest_ram_end;
 
+/* Pages of page tables mmu_init() built (each one a page touched at boot). */
+unsigned mmu_table_pages(void);
+
 /* True when addr lies in one of the two stack guard pages. */
 static inline int in_guard_page(uint64_t addr)
 {

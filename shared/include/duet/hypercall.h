@@ -55,6 +55,9 @@ enum duet_hc_nr {
     DUET_HC_IRQ_PULSE     = 16, /* the host pulses an SPI via KVM_IRQ_LINE */
     DUET_HC_BOOT_TIMES    = 17, /* the guest's boot milestones, for duet run --verbose */
     DUET_HC_CRASH_FRAME   = 18, /* the crashing context, just before a crash halt */
+    DUET_HC_BENCH_IOEVENTFD = 19, /* exitbench: with duet run --bench-exits the kernel
+                                 * completes this store (KVM_IOEVENTFD, no exit);
+                                 * without, the host sets *(uint64_t *)arg = 1 */
     DUET_HC_MAX           = 32  /* table size; nr must be < this */
 };
 
@@ -281,6 +284,7 @@ struct duet_hc_irq_pulse {
 struct duet_hc_boot_times {
     uint64_t entry_count;  /* IN: CNTVCT_EL0 at the guest's first instruction */
     uint64_t main_count;   /* IN: CNTVCT_EL0 just before main() */
+    uint64_t table_pages;  /* IN: pages of stage-1 page tables the guest built */
 };
 #define DUET_FDT_BOOT_TIMES "duet,boot-times"
 /* /chosen "duet,env": NAME=VALUE strings (duet run --env), NUL-separated;

@@ -9,6 +9,10 @@ on a difference the run itself could not reproduce.
 """
 import re
 
+SPLIT_NOTE = ("duet run --stats, clock_gettime around each KVM_RUN: kvm_run_ns is the "
+              "ioctl (kernel entry/exit and the guest's run up to the exit), host_ns our "
+              "own work until the next KVM_RUN; per exit, means; instrumented, so only "
+              "the split is meaningful, not the sum")
 FLOOR_NOISE = 0.02  # below 2% even two runs that agree cannot tell changes apart
 
 
@@ -28,6 +32,18 @@ def parse(text):
                 counter = {"counter_freq_hz": int(m.group(1)),
                            "counter_overhead_ns": int(m.group(2))}
     return rows, skipped, counter
+
+
+def parse_split(text):
+    """{name: {exits, kvm_run_ns, host_ns}} from duet run --stats' 'split' lines."""
+    out = {}
+    for line in text.splitlines():
+        m = re.match(r"duet: split (?:hypercall )?(\S+) exits=(\d+) kvm_run_ns=(\d+) "
+                     r"host_ns=(\d+)", line)
+        if m:
+            out[m.group(1)] = {"exits": int(m.group(2)), "kvm_run_ns": int(m.group(3)),
+                               "host_ns": int(m.group(4))}
+    return out
 
 
 def noise(rows_a, rows_b):

@@ -16,6 +16,12 @@ from .plot import write_svg
 
 ROUNDS = 12
 ITERATIONS = 2000
+PARTS = ("exits", "boot", "net", "files")
+# --bench-exits: the SMCCC filter (hvc_user) and the bench ioeventfd, set up on request only.
+EXITBENCH = "./duet run --bench-exits apps/exitbench.duet.elf -- %d\n"
+# The same with --stats: each exit split into KVM_RUN time and the host's own work.
+EXIT_SPLIT = ("./duet run --stats --bench-exits apps/exitbench.duet.elf -- %d 2>&1 >/dev/null "
+              "| grep 'duet: split '\n")
 
 
 QEMU_ROUNDS = 6
@@ -31,7 +37,7 @@ def _boot_script(first, qemu_run):
     floor = "./duet timeit ./duet floor 2>&1 >/dev/null | sed 's/^/floor /'"
     qemu = QEMU % qemu_run
     pair = [duet, floor] if first == "duet" else [floor, duet]
-    lines = ["uname -r | sed 's/^/kernel /'"]
+    lines = []
     for i in range(ROUNDS):
         lines += pair
         if i < QEMU_ROUNDS:
@@ -43,13 +49,16 @@ def _boot_script(first, qemu_run):
 
 
 def _parse_boot(text):
-    runs = {"duet": [], "floor": [], "qemu": []}
+    runs = {"duet": [], "floor": [], "qemu": [], "duet_rss_kb": [], "floor_rss_kb": []}
     phases = {}
     kernel = None
     for line in text.splitlines():
-        m = re.match(r"(duet|floor|qemu) timeit_ms ([\d.]+) status (\d+)", line)
+        m = re.match(r"(duet|floor|qemu) timeit_ms ([\d.]+) status (\d+)(?: maxrss_kb (\d+))?",
+                     line)
         if m and m.group(3) == "0":
             runs[m.group(1)].append(float(m.group(2)))
+            if m.group(4) and m.group(1) != "qemu":
+                runs[m.group(1) + "_rss_kb"].append(int(m.group(4)))
         m = re.match(r"phases\d+ duet: phase (.+?)\s+([\d.]+) ms", line)
         if m:
             phases.setdefault(m.group(1), []).append(float(m.group(2)))
@@ -83,6 +92,10 @@ def _parse_counts(text):
     return {k: statistics.median(v) for k, v in counts.items()}
 
 
+def _median(xs):
+    return statistics.median(xs) if xs else None
+
+
 def _summary(xs):
     return {"median_ms": round(statistics.median(xs), 3), "min_ms": round(min(xs), 3),
             "n": len(xs)} if xs else None
@@ -102,64 +115,70 @@ def _files_row(proj, lab, files):
     return benchfiles.parse(res.stdout.decode("utf-8", "replace"))
 
 
-def _only_files(proj):
-    """`./build.py bench --only files`: that row alone, into the last
-    results.json (a fresh one if there is none)."""
-    images = proj.build(["fsbench"], ["duet"], native=False, bench=True)
-    row = _files_row(proj, runner.lab_instance(proj), runner.lab_files(proj, images))
-    if row is None:
-        return 1
-    d = os.path.join(proj.build_dir, "bench")
-    os.makedirs(d, exist_ok=True)
-    path = os.path.join(d, "results.json")
-    try:
-        results = json.load(open(path))
-    except (OSError, ValueError):
-        results = {}
-    results["files"] = row
-    with open(path, "w") as f:
-        json.dump(results, f, indent=2)
-    benchfiles.print_table(row)
-    ui.info("wrote the files row into build/bench/results.json")
-    return 0
+def parts(only):
+    """The parts `--only` names (all by default); SystemExit on a name not in PARTS."""
+    if not only:
+        return set(PARTS)
+    names = {p.strip() for p in only.split(",") if p.strip()}
+    bad = names - set(PARTS)
+    if bad or not names:
+        raise SystemExit("build.py bench --only: %s is not one of %s"
+                         % (", ".join(sorted(bad)) or "''", ", ".join(PARTS)))
+    return names
+
+
+def lab_script(first, qemu_run, want, strace):
+    """One lab boot's script: boot rounds, exitbench (twice: plain and split), counts."""
+    script = "uname -r | sed 's/^/kernel /'\n"
+    script += _boot_script(first, qemu_run) if "boot" in want else ""
+    if "exits" in want:
+        # In both boots: the second run measures the rows' run-to-run noise.
+        script += EXITBENCH % ITERATIONS
+        if first == "duet":
+            script += EXIT_SPLIT % (ITERATIONS // 4)
+    if "boot" in want and strace:
+        script += STRACE_COUNTS
+    return script
 
 
 def main(proj, only=None):
-    if only == "files":
-        return _only_files(proj)
-    images = proj.build(["hello", "exitbench", "udpecho", "tcpecho", "l2fwd", "fsbench"], ["duet"],
-                        native=False, bench=True)
-    images += proj.build(["hello"], ["qemu-virt"], host=False, native=False)
+    want = parts(only)
+    apps = ["hello", "exitbench"] + (["udpecho", "tcpecho", "l2fwd"] if "net" in want else [])
+    apps += ["fsbench"] if "files" in want else []
+    images = proj.build(apps, ["duet"], native=False, bench="net" in want or "files" in want)
+    if "boot" in want:
+        images += proj.build(["hello"], ["qemu-virt"], host=False, native=False)
     files = runner.lab_files(proj, images)
     lab = runner.lab_instance(proj)
     from duetlab import native_possible
     from duetlab.payload import RUN
-    extra = [] if native_possible() else [lab.qemu_archive(), lab.strace_archive()]
+    extra = [] if native_possible() or "boot" not in want else [lab.qemu_archive(),
+                                                                  lab.strace_archive()]
     qemu_run = "qemu-system-aarch64" if native_possible() else RUN
     out = {}
     for first in ("duet", "floor"):
-        script = _boot_script(first, qemu_run)
-        # In both boots: the second run measures the rows' run-to-run noise.
-        script += "./duet run apps/exitbench.duet.elf -- %d\n" % ITERATIONS
-        if first == "duet" and not native_possible():
-            script += STRACE_COUNTS
+        script = lab_script(first, qemu_run, want, strace=not native_possible())
         res = lab.run(script, files, timeout=900, extra=extra)
         if res.status != 0:
             ui.error("bench: the lab run failed (status %s):\n%s" % (
                 res.status, (res.stdout + res.stderr).decode("utf-8", "replace")[-2000:]))
             return 1
         out[first] = res.stdout.decode("utf-8", "replace")
-    files["netload"] = os.path.join(proj.build_dir, "host", "netload")
-    res = lab.run(benchnet.script(), files, timeout=900,
-                  extra=[] if native_possible() else [lab.nettools_archive()])
-    if res.status != 0:
-        ui.error("bench: the network run failed (status %s):\n%s" % (
-            res.status, (res.stdout + res.stderr).decode("utf-8", "replace")[-2000:]))
-        return 1
-    net = benchnet.parse(res.stdout.decode("utf-8", "replace"))
-    files_row = _files_row(proj, lab, files)
-    if files_row is None:
-        return 1
+    net = None
+    if "net" in want:
+        files["netload"] = os.path.join(proj.build_dir, "host", "netload")
+        res = lab.run(benchnet.script(), files, timeout=900,
+                      extra=[] if native_possible() else [lab.nettools_archive()])
+        if res.status != 0:
+            ui.error("bench: the network run failed (status %s):\n%s" % (
+                res.status, (res.stdout + res.stderr).decode("utf-8", "replace")[-2000:]))
+            return 1
+        net = benchnet.parse(res.stdout.decode("utf-8", "replace"))
+    files_row = None
+    if "files" in want:
+        files_row = _files_row(proj, lab, files)
+        if files_row is None:
+            return 1
     runs_a, phases, kernel = _parse_boot(out["duet"])
     runs_b, phases_b, _ = _parse_boot(out["floor"])
     for k, v in phases_b.items():
@@ -167,6 +186,7 @@ def main(proj, only=None):
     rows, skipped, counter = exits.parse(out["duet"])
     rows_b, _, _ = exits.parse(out["floor"])
     noise = exits.noise(rows, rows_b)
+    split = exits.parse_split(out["duet"])
     warm_duet = runs_a["duet"][1:] + runs_b["duet"]
     warm_floor = runs_a["floor"] + runs_b["floor"][1:]
     boot = {
@@ -179,6 +199,10 @@ def main(proj, only=None):
                      "Debian's arm64 QEMU, its start-up included",
         "phases": {k: round(statistics.median(v), 3) for k, v in phases.items()},
         "counts": _parse_counts(out["duet"] + out["floor"]),
+        # Peak RSS of the whole process (getrusage of the child): guest pages touched,
+        # the static binary's pages, page tables, stack.
+        "duet_maxrss_kb": _median(runs_a["duet_rss_kb"] + runs_b["duet_rss_kb"]),
+        "floor_maxrss_kb": _median(runs_a["floor_rss_kb"] + runs_b["floor_rss_kb"]),
         "method": "wall time of each process (duet timeit), warm runs interleaved over "
                   "two lab boots; cold = the first VM of a boot",
     }
@@ -197,13 +221,16 @@ def main(proj, only=None):
     if "hvc_user" in rows and floor:  # the HVC that reaches the host vs the MMIO one
         ratios["hvc_user_over_floor_p50"] = round(
             rows["hvc_user"]["p50_ns"] / max(floor["mmio_exit"]["p50_ns"], 1), 3)
+    if "ioeventfd" in rows and floor:  # completed in the kernel vs an exit to us
+        ratios["ioeventfd_over_floor_p50"] = round(
+            rows["ioeventfd"]["p50_ns"] / max(floor["mmio_exit"]["p50_ns"], 1), 3)
     results = {
         "env": {"kernel": kernel, "machine": platform.machine(),
                 "lab": "native" if _native() else "qemu-system-aarch64 TCG, -cpu max,pauth=off",
                 "iterations": ITERATIONS, **counter},
-        "exits": rows, "exit_noise": noise, "skipped": skipped, "floor": floor, "ratios": ratios, "boot": boot,
-        "net": net,
-        "files": files_row,
+        "exits": rows, "exit_noise": noise, "skipped": skipped, "floor": floor, "ratios": ratios,
+        "exit_split": split, "exit_split_note": exits.SPLIT_NOTE, "boot": boot, "net": net,
+        "files": files_row, "parts": sorted(want),
     }
     d = os.path.join(proj.build_dir, "bench")
     os.makedirs(d, exist_ok=True)
@@ -237,12 +264,17 @@ def _print_table(r):
         print("%-18s skipped: %s" % (name, why))
     for k, v in r["ratios"].items():
         print("%-32s %.3f" % (k, v))
+    for name, v in r.get("exit_split", {}).items():
+        print("split %-18s exits %6d  in KVM_RUN %9d ns  host (ours) %8d ns"
+              % (name, v["exits"], v["kvm_run_ns"], v["host_ns"]))
     b = r["boot"]
     print("boot: duet %s ms, floor %s ms (median warm), ratio %s; cold duet %s ms, cold floor %s ms"
           % (b["duet_ms"] and b["duet_ms"]["median_ms"], b["floor_ms"] and b["floor_ms"]["median_ms"],
              b.get("duet_over_floor"), b["duet_cold_ms"], b["floor_cold_ms"]))
     print("boot: qemu %s ms (median warm), qemu/duet %s; cold qemu %s ms"
           % (b["qemu_ms"] and b["qemu_ms"]["median_ms"], b.get("qemu_over_duet"), b["qemu_cold_ms"]))
+    print("boot: peak RSS duet hello %s KB, floor %s KB" % (b.get("duet_maxrss_kb"),
+                                                           b.get("floor_maxrss_kb")))
     for k, v in b["phases"].items():
         print("  phase %-40s %8.3f ms" % (k, v))
     for k, v in b.get("counts", {}).items():
