@@ -19,11 +19,10 @@ struct src {
     uint64_t size;
 };
 
-/* Callers have checked off + len <= size. */
-static int src_read(const struct src *s, uint64_t off, void *dst, uint64_t len)
+/* Callers have checked off + len <= size; a mapped image cannot fail to read. */
+static void src_read(const struct src *s, uint64_t off, void *dst, uint64_t len)
 {
     memcpy(dst, s->buf + off, len);
-    return 0;
 }
 
 
@@ -50,9 +49,7 @@ static int check_ehdr(const struct src *s, Elf64_Ehdr *eh, char *err, size_t err
 {
     uint8_t id[EI_NIDENT] = {0};
     uint64_t have = s->size < EI_NIDENT ? s->size : EI_NIDENT;
-    int rc = src_read(s, 0, id, have);
-    if (rc)
-        return errmsg(err, errlen, "cannot read: %s", strerror(-rc));
+    src_read(s, 0, id, have);
     if (have < SELFMAG || memcmp(id, ELFMAG, SELFMAG) != 0)
         return errmsg(err, errlen, "not an ELF file (bad magic)");
     /* Ident checks come before the length check so that a 32-bit header,
@@ -68,8 +65,7 @@ static int check_ehdr(const struct src *s, Elf64_Ehdr *eh, char *err, size_t err
     if (s->size < sizeof(*eh))
         return errmsg(err, errlen, "truncated ELF header (%" PRIu64 " bytes, need %zu)",
                       s->size, sizeof(*eh));
-    if ((rc = src_read(s, 0, eh, sizeof(*eh))))
-        return errmsg(err, errlen, "cannot read: %s", strerror(-rc));
+    src_read(s, 0, eh, sizeof(*eh));
     if (eh->e_version != EV_CURRENT)
         return errmsg(err, errlen, "wrong ELF version %u (expected %u)", eh->e_version, EV_CURRENT);
     if (eh->e_machine != EM_AARCH64)
@@ -141,7 +137,7 @@ static int load(const struct src *s, struct guest_mem *mem, struct guest_image *
 {
     Elf64_Ehdr eh;
     Elf64_Phdr ph[ELF_MAX_PHDRS];
-    int idx[ELF_MAX_PHDRS], n = 0, rc;
+    int idx[ELF_MAX_PHDRS], n = 0;
 
     if (!mem->host)
         return errmsg(err, errlen, "internal error: guest RAM not allocated");
@@ -149,8 +145,7 @@ static int load(const struct src *s, struct guest_mem *mem, struct guest_image *
         return errmsg(err, errlen, "empty file (0 bytes)");
     if (check_ehdr(s, &eh, err, errlen))
         return -1;
-    if ((rc = src_read(s, eh.e_phoff, ph, (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr))))
-        return errmsg(err, errlen, "cannot read program headers: %s", strerror(-rc));
+    src_read(s, eh.e_phoff, ph, (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr));
 
     for (int i = 0; i < eh.e_phnum; i++) {
         if (ph[i].p_type == PT_INTERP)
@@ -198,8 +193,7 @@ static int load(const struct src *s, struct guest_mem *mem, struct guest_image *
     for (int k = 0; k < n; k++) {
         const Elf64_Phdr *p = &ph[idx[k]];
         uint8_t *dst = gmem_ptr(mem, p->p_vaddr, p->p_memsz);
-        if ((rc = src_read(s, p->p_offset, dst, p->p_filesz)))
-            return errmsg(err, errlen, "cannot read segment %d: %s", idx[k], strerror(-rc));
+        src_read(s, p->p_offset, dst, p->p_filesz);
         /* Fresh anonymous memory is already zero: touching the bss pages here
          * would only fault them in for nothing (a cost at every boot). */
         if (!mem->fresh)
