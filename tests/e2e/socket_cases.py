@@ -21,3 +21,70 @@ SOCKET_SHELL_CASES = [
              ["sock-1MB-same", "same=16 of 16", "17 connections, 2600000 bytes echoed, 0 failed",
               "client=0 guest=0"], timeout=200),
 ]
+
+TEST = ("./duet run --env DUET_NET_net0=10.0.2.2/24 --net:net0=tap0 apps/socktest.duet.elf -- ")
+
+
+def oracle_case(mode, expect, timeout=90):
+    """socktest MODE in the guest and natively on the lab's Linux (its
+    loopback as the peer): every `ck` line must be the same in both."""
+    cmd = (PRELUDE + "rm -f /tmp/g.out; ip link set lo up; ./apps/socktest.linux %s > /tmp/n.out 2>&1; nst=$?; "
+           "{ %s%s peer=10.0.2.1; } > /tmp/g.out 2>&1 & pid=$!; up tap0 10.0.2.1/24; "
+           "wait $pid; gst=$?; cat /tmp/g.out; grep '^ck ' /tmp/n.out | sed 's/   FAIL, want.*//' "
+           "> /tmp/n.ck; grep '^ck ' /tmp/g.out | sed 's/   FAIL, want.*//' > /tmp/g.ck; "
+           "echo \"native: $(wc -l < /tmp/n.ck) checks, status $nst; guest: $(wc -l < /tmp/g.ck) "
+           "checks, status $gst\"; if diff /tmp/n.ck /tmp/g.ck > /tmp/d.ck; then "
+           "echo same-as-linux; else echo 'differs from Linux (< native, > guest):'; "
+           "cat /tmp/d.ck; fi; [ $nst = 0 ] && [ $gst = 0 ] && [ -s /tmp/n.ck ] && "
+           "cmp -s /tmp/n.ck /tmp/g.ck" % (mode, TEST, mode))
+    return ShellCase("net: sockets: " + mode + ", the same results as Linux", cmd, 0,
+                     expect + ["socktest %s: 0 failure(s)" % mode, "same-as-linux"], timeout)
+
+
+SOCKET_SHELL_CASES += [
+    oracle_case("errors", ["ck recv on a file: ENOTSOCK", "ck bind, bad address: EFAULT",
+                           "ck send, TCP not connected: EPIPE",
+                           "ck connect to a closed port: ECONNREFUSED",
+                           "ck non-blocking connect to a closed port: EINPROGRESS",
+                           "ck ... SO_ERROR: ECONNREFUSED"]),
+    oracle_case("names", ["ck getaddrinfo 10.0.2.1 53 flags 0 family 2 type 0: "
+                          "10.0.2.1:53/tcp 10.0.2.1:53/udp"]),
+    oracle_case("poll", ["ck poll a quiet listener, 300 ms: ok 0", "ck ... it waited 300 ms: in time",
+                         "ck recv with SO_RCVTIMEO 300 ms: EAGAIN"]),
+    net_case("sockets: listen backlog 2 overflowed by 6 clients: at most 3 queue, all served",
+             TEST + "backlog 2 6",
+             "up tap0 10.0.2.1/24 && ready /tmp/g.out listening && p=; for i in 1 2 3 4 5 6; do "
+             "(echo hi | $N/nc -w 40 10.0.2.2 8 > /tmp/b$i; echo \"client $i: status $? $(cat /tmp/b$i)\") & "
+             "p=\"$p $!\"; done; wait $p; "
+             "cat /tmp/b*; n=$(cat /tmp/b* | grep -c served); echo \"replies=$n\"; [ $n = 6 ]",
+             ["ck accept queue no longer than backlog + 1: yes",
+              "backlog: all 6 clients served", "replies=6", "client=0 guest=0"], timeout=120),
+    net_case("sockets: half-close: the server writes after the client's FIN",
+             ECHO % "conns=1 bye",
+             "up tap0 10.0.2.1/24 && ready /tmp/g.out echoing && "
+             "printf 'abc\\n' | $N/nc -N -w 10 10.0.2.2 7 > /tmp/h && cat /tmp/h && "
+             "[ \"$(cat /tmp/h)\" = \"$(printf 'abc\\nbye 4')\" ] && echo half-close-ok",
+             ["half-close-ok", "1 connections, 4 bytes echoed, 0 failed", "client=0 guest=0"]),
+    net_case("sockets: a client that vanishes mid-transfer; the next one is served",
+             ECHO % "conns=2",
+             "up tap0 10.0.2.1/24 && ready /tmp/g.out echoing && head -c 4000000 /dev/urandom > /tmp/v && "
+             "($N/nc 10.0.2.2 7 < /tmp/v > /dev/null & p=$!; sleep 1; kill -9 $p; wait $p) ; "
+             "echo killed; sleep 1; head -c 50000 /dev/urandom > /tmp/w && "
+             "$N/nc -N -w 20 10.0.2.2 7 < /tmp/w > /tmp/x && cmp /tmp/w /tmp/x && echo next-served",
+             ["killed", "next-served", "2 connections", "client=0 guest=0"], timeout=90),
+    net_case("sockets: UDP echo: a line and a 1400-byte datagram",
+             ECHO % "conns=1",
+             "up tap0 10.0.2.1/24 && ready /tmp/g.out echoing && "
+             "echo hello-udp | $N/nc -u -w 2 10.0.2.2 7 && head -c 1400 /dev/urandom > /tmp/d && "
+             "$N/nc -u -w 2 10.0.2.2 7 < /tmp/d > /tmp/e && cmp /tmp/d /tmp/e && echo udp-1400-same; "
+             "st=$?; echo bye | $N/nc -N -w 5 10.0.2.2 7; [ $st = 0 ]",
+             ["hello-udp", "udp-1400-same", "client=0 guest=0"]),
+    # A sockets guest waiting in accept(): tcpip, receive and main threads all blocked.
+    ShellCase("net: sockets: an idle guest blocked in accept sleeps (host CPU over 4 s)",
+              PRELUDE + "rm -f /tmp/g.out; " + ECHO % "conns=1" + " > /tmp/g.out 2>&1 & pid=$!; "
+              "up tap0 10.0.2.1/24; ready /tmp/g.out echoing; a=$(awk '{print $14+$15}' /proc/$pid/stat); "
+              "sleep 4; b=$(awk '{print $14+$15}' /proc/$pid/stat); echo bye | $N/nc -N -w 5 10.0.2.2 7; "
+              "wait $pid; st=$?; echo \"idle_cpu_ticks=$((b - a)) of 400 guest=$st\"; "
+              "[ $st = 0 ] && [ $((b - a)) -lt 40 ]",
+              0, ["bye", "idle_cpu_ticks=", "guest=0"], 60),
+]

@@ -6,7 +6,17 @@
 
 #include <stdint.h>
 #include <sys/socket.h>
-#include <sys/types.h>  /* in_addr_t, in_port_t */
+#include <sys/types.h>
+
+/* POSIX puts these here; picolibc's <sys/types.h> only when BSD-visible. */
+#ifndef _IN_ADDR_T_DECLARED
+typedef uint32_t in_addr_t;
+#define _IN_ADDR_T_DECLARED
+#endif
+#ifndef _IN_PORT_T_DECLARED
+typedef uint16_t in_port_t;
+#define _IN_PORT_T_DECLARED
+#endif
 
 struct in_addr {
     in_addr_t s_addr;

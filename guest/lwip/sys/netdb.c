@@ -71,7 +71,7 @@ static int service_port(const char *service, int flags)
     char *end;
     long v = strtol(service, &end, 10);
     if (*service && !*end)
-        return v < 0 || v > 65535 ? EAI_SERVICE_ : (int)v;
+        return v < 0 ? EAI_SERVICE_ : (int)(v & 0xffff);  /* glibc keeps 16 bits */
     if (flags & AI_NUMERICSERV_)
         return EAI_NONAME_;
     for (size_t i = 0; i < sizeof services / sizeof *services; i++)
@@ -139,11 +139,12 @@ int getaddrinfo(const char *node, const char *service, const struct lx_addrinfo 
     int e = resolve(node, flags, &addr);
     if (e < 0)
         return e;
-    static const int types[2][2] = { { LX_SOCK_STREAM, LX_IPPROTO_TCP },
-                                     { LX_SOCK_DGRAM, LX_IPPROTO_UDP } };
+    /* glibc's three for socktype 0: stream, datagram and raw (protocol 0) */
+    static const int types[3][2] = { { LX_SOCK_STREAM, LX_IPPROTO_TCP },
+                                     { LX_SOCK_DGRAM, LX_IPPROTO_UDP }, { 3, 0 } };
     struct lx_addrinfo *head = NULL, **tail = &head;
-    for (int i = 0; i < 2; i++) {
-        if ((socktype && socktype != types[i][0]) ||
+    for (int i = 0; i < 3; i++) {
+        if ((socktype && socktype != types[i][0]) || (i == 2 && (socktype || protocol)) ||
             (!socktype && protocol && protocol != types[i][1]))
             continue;
         struct { struct lx_addrinfo ai; struct lx_sockaddr_in sin; } *p = calloc(1, sizeof *p);

@@ -213,8 +213,11 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len)
     int e = addr_in(addr, len, &la, 1);
     if (e < 0)
         return (int)sys_ret(e);
+    if (k->bound || k->connected)
+        return (int)sys_ret(-EINVAL);  /* Linux: bound already */
     if (lwip_bind(k->s, (struct sockaddr *)&la, sizeof la) < 0)
         return (int)sys_ret(sock_err() == -EIO ? -EINVAL : sock_err());
+    k->bound = 1;
     (void)f;
     return 0;
 }
@@ -261,6 +264,7 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
     struct sock *nk;
     sock_get(nfd, NULL, &nk);
     nk->connected = 1;
+    nk->bound = 1;
     addr_out(&peer, addr, len);
     return nfd;
 }
@@ -283,6 +287,7 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
         if (k->type != LX_SOCK_DGRAM)
             return (int)sys_ret(-EOPNOTSUPP);  /* not for a TCP socket here */
         struct sockaddr un = { sizeof un, AF_UNSPEC, { 0 } };
+        k->peer_set = 0;
         return lwip_connect(k->s, &un, sizeof un) < 0 ? (int)sys_ret(sock_err()) : 0;
     }
     int e = addr_in(addr, len, &la, 0);
@@ -292,6 +297,8 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
         return (int)sys_ret(-EISCONN);
     if (lwip_connect(k->s, (struct sockaddr *)&la, sizeof la) == 0) {
         k->connected = k->type == LX_SOCK_STREAM;
+        k->peer_set = k->type == LX_SOCK_DGRAM;
+        k->bound = 1;
         k->connecting = 0;
         return 0;
     }
@@ -395,6 +402,8 @@ static ssize_t sock_send(struct sock *k, const void *buf, size_t len, int flags,
             if (e < 0)
                 return e;
             r = lwip_sendto(k->s, buf, len, lflags, (struct sockaddr *)&la, sizeof la);
+        } else if (!k->peer_set) {
+            return -EDESTADDRREQ;
         } else {
             r = lwip_sendto(k->s, buf, len, lflags, NULL, 0);
         }

@@ -21,6 +21,8 @@ struct sock {
     int reset_seen;    /* ECONNRESET was reported once: later sends are EPIPE */
     int shut_wr;       /* shutdown(SHUT_WR): sends are EPIPE */
     int listening;
+    int bound;         /* bind() succeeded: a second one is EINVAL */
+    int peer_set;      /* UDP: connect() gave a default destination */
     int sndbuf, rcvbuf;   /* what getsockopt reports (Linux doubles what was set) */
 };
 

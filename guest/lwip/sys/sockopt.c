@@ -87,7 +87,7 @@ int sock_setsockopt(struct sock *k, int level, int name, const void *val, sockle
     if (level == LX_IPPROTO_TCP && name == LX_TCP_MAXSEG)
         return int_arg(val, len, &v) < 0 ? -EINVAL : v < 88 || v > 32767 ? -EINVAL : 0;
     int ll, ln;
-    if (!lwip_name(level, name, &ll, &ln) || name == LX_SO_ERROR)
+    if (!lwip_name(level, name, &ll, &ln) || (ll == SOL_SOCKET && ln == SO_ERROR))
         return -ENOPROTOOPT;
     if (ln == SO_RCVTIMEO || ln == SO_SNDTIMEO) {
         struct timeval tv;
