@@ -54,7 +54,7 @@ SOCKET_SHELL_CASES += [
     net_case("sockets: listen backlog 2 overflowed by 6 clients: at most 3 queue, all served",
              TEST + "backlog 2 6",
              "up tap0 10.0.2.1/24 && ready /tmp/g.out listening && p=; for i in 1 2 3 4 5 6; do "
-             "(echo hi | $N/nc -w 40 10.0.2.2 8 > /tmp/b$i; echo \"client $i: status $? $(cat /tmp/b$i)\") & "
+             "(echo hi | $N/nc -N -w 40 10.0.2.2 8 > /tmp/b$i; echo \"client $i: status $? $(cat /tmp/b$i)\") & "
              "p=\"$p $!\"; done; wait $p; "
              "cat /tmp/b*; n=$(cat /tmp/b* | grep -c served); echo \"replies=$n\"; [ $n = 6 ]",
              ["ck accept queue no longer than backlog + 1: yes",
@@ -87,4 +87,26 @@ SOCKET_SHELL_CASES += [
               "wait $pid; st=$?; echo \"idle_cpu_ticks=$((b - a)) of 400 guest=$st\"; "
               "[ $st = 0 ] && [ $((b - a)) -lt 40 ]",
               0, ["bye", "idle_cpu_ticks=", "guest=0"], 60),
+]
+
+# A real server from a Debian source package (apps/ports/microsocks): a SOCKS5
+# proxy, a thread per client, in front of busybox httpd on the lab's side.
+SOCKS = ("mkdir -p /tmp/www && head -c 1000000 /dev/urandom > /tmp/www/blob && "
+         "echo small > /tmp/www/small && busybox httpd -p 10.0.2.1:8000 -h /tmp/www && ")
+GET = ("printf 'GET /%s HTTP/1.0\\r\\n\\r\\n' | $N/nc -X 5 -x 10.0.2.2:1080 -w 30 10.0.2.1 8000 "
+       "| sed '1,/^\\r$/d' > %s")
+
+SOCKET_SHELL_CASES += [
+    ShellCase("net: sockets: microsocks (Debian's, unchanged) proxies wget-style GETs: "
+              "1 MB intact, 8 clients at once",
+              PRELUDE + "rm -f /tmp/g.out; ./duet run --env DUET_NET_net0=10.0.2.2/24 "
+              "--net:net0=tap0 apps/microsocks.duet.elf -- -i 0.0.0.0 -p 1080 > /tmp/g.out 2>&1 & "
+              "pid=$!; up tap0 10.0.2.1/24 && " + SOCKS + "sleep 1; " +
+              GET % ("blob", "/tmp/got") + " && cmp /tmp/got /tmp/www/blob && echo proxied-1MB-same && "
+              "p=; for i in 1 2 3 4 5 6 7 8; do (" + GET % ("blob", "/tmp/got$i") + ") & "
+              "p=\"$p $!\"; done; wait $p; ok=0; for i in 1 2 3 4 5 6 7 8; do "
+              "cmp -s /tmp/got$i /tmp/www/blob && ok=$((ok+1)); done; echo \"same=$ok of 8\"; "
+              "kill $pid; wait $pid; cat /tmp/g.out | tail -5; ! grep -q 'crash' /tmp/g.out && "
+              "[ $ok = 8 ]",
+              0, ["proxied-1MB-same", "same=8 of 8", "connected to 10.0.2.1:8000"], 120),
 ]

@@ -189,7 +189,7 @@ def main(proj, unit_only=False, pattern=None):
     res = Results()
     apps = sorted({c.app for c in cases.GUEST_CASES} |
                   {"blocktest", "dirtest", "hostile", "pingd", "udpecho", "tcpecho", "httpd",
-                   "exitbench", "l2fwd", "sockecho", "socktest"})
+                   "exitbench", "l2fwd", "sockecho", "socktest", "microsocks"})
     images = proj.build(apps, ["duet"], unit=True)
     if not unit_only:  # the same programs natively, for the socket cases (apps/NAME.linux)
         images += proj.build_lab_native(["socktest"])

@@ -9,6 +9,7 @@
  *                                              e.g. DUET_NET_net0=10.0.2.2/24,gw=10.0.2.1
  *   DUET_DNS=ADDR[,ADDR]                        resolvers (else what DHCP gave)
  *   DUET_NET_WAIT=SECONDS                       longest wait for DHCP before main (10)
+ *   DUET_NET_LINGER=SECONDS                     longest wait at exit for sent data (5)
  * so a plain POSIX program needs no Duet call to use the network.
  */
 #include <errno.h>
@@ -24,6 +25,8 @@
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
 #include "lwip/tcpip.h"
+#include "lwip/priv/tcp_priv.h"
+#include "duet/vfs.h"
 #include "../netif_duet.h"
 
 #define RX_BUDGET 64
@@ -147,10 +150,43 @@ static int start(int argc, char **argv)
     return 0;
 }
 
+/* Data and FINs still on their way out (or a close not yet answered). */
+static int tcp_busy(void)
+{
+    int busy = 0;
+    LOCK_TCPIP_CORE();
+    for (struct tcp_pcb *p = tcp_active_pcbs; p; p = p->next)
+        busy |= p->unsent || p->unacked || p->state == FIN_WAIT_1 || p->state == CLOSING ||
+                p->state == LAST_ACK;
+    UNLOCK_TCPIP_CORE();
+    return busy;
+}
+
+/*
+ * At exit, as Linux's kernel would after the process: every socket still
+ * open is closed (a FIN), and what was written goes out before the guest
+ * stops, for up to DUET_NET_LINGER seconds (default 5).
+ */
+static void drain_at_exit(void)
+{
+    extern const struct file_ops sock_file_ops;
+    for (int fd = 0; fd < VFS_FD_MAX; fd++) {
+        struct file *f = fd_get(fd);
+        if (f && f->ops == &sock_file_ops)
+            fd_close(fd);
+    }
+    const char *v = getenv("DUET_NET_LINGER");
+    uint64_t end = sched_now() + (v ? strtoull(v, NULL, 10) : 5) * 1000000000ULL;
+    while (tcp_busy() && sched_now() < end)
+        usleep(10000);
+}
+
 /* Before main(): constructors run after the environment is set up. */
 __attribute__((constructor)) static void netstack_before_main(void)
 {
     started = start(0, NULL) == 0 ? 1 : -1;
+    if (started > 0)
+        atexit(drain_at_exit);
 }
 
 int netstack_sockets_start(int argc, char **argv)
