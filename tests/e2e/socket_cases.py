@@ -57,8 +57,8 @@ SOCKET_SHELL_CASES += [
              "(echo hi | $N/nc -N -w 40 10.0.2.2 8 > /tmp/b$i; echo \"client $i: status $? $(cat /tmp/b$i)\") & "
              "p=\"$p $!\"; done; wait $p; "
              "cat /tmp/b*; n=$(cat /tmp/b* | grep -c served); echo \"replies=$n\"; [ $n = 6 ]",
-             ["ck accept queue no longer than backlog + 1: yes",
-              "backlog: all 6 clients served", "replies=6", "client=0 guest=0"], timeout=120),
+             ["replies=6", "ck accept queue no longer than backlog + 1: yes",
+              "backlog: all 6 clients served", "client=0 guest=0"], timeout=120),
     net_case("sockets: half-close: the server writes after the client's FIN",
              ECHO % "conns=1 bye",
              "up tap0 10.0.2.1/24 && ready /tmp/g.out echoing && "
