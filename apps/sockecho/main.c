@@ -4,7 +4,8 @@
  * main: DUET_NET_net0=ADDR/PREFIX or DHCP). After a client's FIN it writes a
  * trailer, "bye N\n" (N: bytes echoed on that connection), when started with
  * `bye` (half-close: the server still sends after the client stopped).
- * Serves `conns=N` TCP connections (default: forever), then a summary.
+ * Serves `conns=N` TCP connections (default: forever), then a summary; or
+ * stops after `for=SECONDS` (the benchmark).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -75,6 +76,13 @@ static void *udp_echo(void *arg)
     return NULL;
 }
 
+static void *stop_later(void *arg)
+{
+    sleep((unsigned)(long)arg);
+    printf("sockecho: stopping after %ld s, %llu bytes echoed\n", (long)arg, echoed);
+    exit(0);
+}
+
 static void start_detached(void *(*fn)(void *), void *arg)
 {
     pthread_t t;
@@ -89,10 +97,12 @@ static void start_detached(void *(*fn)(void *), void *arg)
 
 int main(int argc, char **argv)
 {
-    unsigned conns = 0;
+    unsigned conns = 0, seconds = 0;
     for (int i = 1; i < argc; i++) {
         if (!strncmp(argv[i], "conns=", 6))
             conns = (unsigned)strtoul(argv[i] + 6, NULL, 10);
+        if (!strncmp(argv[i], "for=", 4))
+            seconds = (unsigned)strtoul(argv[i] + 4, NULL, 10);
         if (!strcmp(argv[i], "bye"))
             bye = 1;
     }
@@ -106,6 +116,8 @@ int main(int argc, char **argv)
         return 1;
     }
     start_detached(udp_echo, (void *)(long)u);
+    if (seconds)
+        start_detached(stop_later, (void *)(long)seconds);
     printf("sockecho: echoing on TCP and UDP port 7 (fds %d and %d)\n", s, u);
     fflush(stdout);
     for (unsigned i = 0; !conns || i < conns; i++) {

@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -80,6 +81,33 @@ int mode_poll(void)
     check("... only the file", FD_ISSET(f, &rs) && !FD_ISSET(u, &rs) ? "file" : "other", "file");
     (void)sender;
     (void)self;
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event ev = { EPOLLIN, { .fd = l } }, evs[4];
+    check("epoll_ctl ADD a listener", err(epoll_ctl(ep, EPOLL_CTL_ADD, l, &ev)), "ok 0");
+    check("epoll_ctl ADD it again", err(epoll_ctl(ep, EPOLL_CTL_ADD, l, &ev)), "EEXIST");
+    check("epoll_ctl MOD an fd not in it", err(epoll_ctl(ep, EPOLL_CTL_MOD, u, &ev)), "ENOENT");
+    check("epoll_ctl ADD a regular file", err(epoll_ctl(ep, EPOLL_CTL_ADD, f, &ev)), "EPERM");
+    check("epoll_ctl on a non-epoll fd", err(epoll_ctl(u, EPOLL_CTL_ADD, l, &ev)), "EINVAL");
+    check("epoll_wait, maxevents 0", err(epoll_wait(ep, evs, 0, 0)), "EINVAL");
+    t0 = now_ms();
+    r = epoll_wait(ep, evs, 4, 200);
+    check("epoll_wait a quiet listener, 200 ms", err(r), "ok 0");
+    check("... it waited 200 ms", took(now_ms() - t0, 200), "in time");
+    struct sockaddr_in closed = a;
+    closed.sin_addr = peer;
+    closed.sin_port = htons(1);
+    int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    connect(c, (struct sockaddr *)&closed, sizeof closed);
+    ev.events = EPOLLOUT | EPOLLET;
+    ev.data.u64 = 0x1234567890ULL;
+    epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev);
+    r = epoll_wait(ep, evs, 4, 5000);
+    check("epoll_wait, a refused non-blocking connect", err(r), "ok 1");
+    check("... its data", evs[0].data.u64 == 0x1234567890ULL ? "kept" : "other", "kept");
+    check("... EPOLLOUT|EPOLLERR", (evs[0].events & (EPOLLOUT | EPOLLERR)) == (EPOLLOUT | EPOLLERR)
+          ? "yes" : "no", "yes");
+    close(c);
+    close(ep);
     close(f);
     unlink("/tmp/socktest.poll");
     close(u);

@@ -51,7 +51,13 @@ int duet_sock_poll(struct pollfd *fds_in, unsigned long n, int timeout_ms, int r
     if (r >= 0) {
         for (j = 0; j < m; j++) {
             struct lx_pollfd *p = &fds[idx[j]];
-            struct sock *k = fd_get(p->fd)->priv;
+            struct file *f = fd_get(p->fd);
+            if (!f || f->ops != &sock_file_ops) {  /* another thread closed it meanwhile */
+                p->revents = LX_POLLNVAL;
+                ready++;
+                continue;
+            }
+            struct sock *k = f->priv;
             short re = 0, lre = (short)lp[j].revents;
             if (lre & POLLIN) re |= p->events & (LX_POLLIN | LX_POLLRDNORM);
             if (lre & POLLOUT) re |= p->events & (LX_POLLOUT | LX_POLLWRNORM);
