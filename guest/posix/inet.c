@@ -20,8 +20,12 @@ int inet_aton(const char *cp, struct in_addr *out)
         unsigned long v = 0, base = 10;
         if (*s == '0') {
             base = 8, s++;
-            if (*s == 'x' || *s == 'X')
+            if (*s == 'x' || *s == 'X') {
                 base = 16, s++;
+                if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') ||
+                      (*s >= 'A' && *s <= 'F')))
+                    return 0;  /* "0x" and no digit */
+            }
         }
         for (;; s++) {
             int d = *s >= '0' && *s <= '9' ? *s - '0'
@@ -173,7 +177,8 @@ int inet_pton(int af, const char *src, void *dst)
 
 static const char *ntop6(const unsigned char *a, char *dst, socklen_t size)
 {
-    char buf[INET6_ADDRSTRLEN], *p = buf;
+    char buf[INET6_ADDRSTRLEN];
+    size_t o = 0;
     int best = -1, bestlen = 0;
     for (int i = 0; i < 8;) {  /* the longest run of zero words (2 or more) */
         int j = i;
@@ -185,19 +190,20 @@ static const char *ntop6(const unsigned char *a, char *dst, socklen_t size)
     }
     for (int i = 0; i < 8; i++) {
         if (i == best) {
-            p += sprintf(p, i == 0 ? "::" : ":");
+            o += (size_t)snprintf(buf + o, sizeof buf - o, i == 0 ? "::" : ":");
             i += bestlen - 1;
             continue;
         }
         if (i == 6 && best == 0 && (bestlen == 6 || (bestlen == 5 && a[10] == 0xff &&
                                                      a[11] == 0xff))) {
-            sprintf(p, "%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
-            p += strlen(p);
+            o += (size_t)snprintf(buf + o, sizeof buf - o, "%u.%u.%u.%u", a[12], a[13], a[14],
+                                  a[15]);
             break;
         }
-        p += sprintf(p, "%x%s", (unsigned)(a[2 * i] << 8 | a[2 * i + 1]), i < 7 ? ":" : "");
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "%x%s",
+                              (unsigned)(a[2 * i] << 8 | a[2 * i + 1]), i < 7 ? ":" : "");
     }
-    *p = '\0';
+    buf[o < sizeof buf ? o : sizeof buf - 1] = '\0';
     if (strlen(buf) >= size) {
         errno = ENOSPC;
         return NULL;
