@@ -7,6 +7,8 @@
  *   names    inet_pton/ntop/aton, getaddrinfo/getnameinfo
  *   poll     poll/select timeouts, files and sockets together
  *   backlog [N CLIENTS]  listen(N) on port 8, wait, count the queue, serve all
+ *   resolve NAME=ADDR|none...   names through the resolver (dns.c)
+ *   dnsd ADDR NAME=IP...        a tiny DNS server, run natively in the lab
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,6 +29,7 @@ static const struct { int e; const char *name; } names[] = {
     E(EALREADY), E(EISCONN), E(ENOPROTOOPT), E(EDOM), E(EMSGSIZE), E(EOPNOTSUPP),
     E(ECONNRESET), E(EDESTADDRREQ), E(ENOSPC), E(ETIMEDOUT), E(EADDRNOTAVAIL), E(ENOTTY),
     E(ESPIPE), E(EMFILE), E(ENOMEM), E(EHOSTUNREACH), E(ENETUNREACH), E(ECONNABORTED),
+    E(EEXIST), E(ENOENT), E(EPERM),
 #undef E
 };
 
@@ -76,7 +79,11 @@ int main(int argc, char **argv)
     }
     signal(SIGPIPE, SIG_IGN);
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (!strcmp(mode, "errors"))
+    if (!strcmp(mode, "resolve"))
+        mode_resolve(argc - 2, argv + 2);
+    else if (!strcmp(mode, "dnsd"))
+        mode_dnsd(argc - 2, argv + 2);
+    else if (!strcmp(mode, "errors"))
         mode_errors();
     else if (!strcmp(mode, "names"))
         mode_names();

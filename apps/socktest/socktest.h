@@ -19,4 +19,6 @@ int mode_errors(void);
 int mode_names(void);
 int mode_poll(void);
 int mode_backlog(int backlog, int clients);
+int mode_resolve(int argc, char **argv);
+int mode_dnsd(int argc, char **argv);
 #endif

@@ -110,3 +110,26 @@ SOCKET_SHELL_CASES += [
               "[ $ok = 8 ]",
               0, ["proxied-1MB-same", "same=8 of 8", "connected to 10.0.2.1:8000"], 120),
 ]
+
+# Names through DNS: a tiny DNS server on the lab's side (socktest dnsd, run
+# natively), named by DUET_DNS, or handed out by udhcpd with the address.
+DNSD = "./apps/socktest.linux dnsd %s web.duet.test=10.0.2.77 db.duet.test=10.0.2.78 > /tmp/dnsd.out & dp=$!; "
+RESOLVE = "resolve web.duet.test=10.0.2.77 DB.duet.test=10.0.2.78 nosuch.duet.test=none"
+SOCKET_SHELL_CASES += [
+    net_case("sockets: names through DNS (DUET_DNS=10.0.2.1): getaddrinfo, gethostbyname",
+             "./duet run --env DUET_NET_net0=10.0.2.2/24 --env DUET_DNS=10.0.2.1 --net:net0=tap0 "
+             "apps/socktest.duet.elf -- " + RESOLVE,
+             "up tap0 10.0.2.1/24 && " + DNSD % "10.0.2.1" + "sleep 8; kill $dp; cat /tmp/dnsd.out",
+             ["dnsd: web.duet.test type 1 -> 10.0.2.77", "ck getaddrinfo web.duet.test: 10.0.2.77",
+              "ck gethostbyname DB.duet.test: 10.0.2.78",
+              "ck getaddrinfo nosuch.duet.test: none (Name or service not known)",
+              "socktest resolve: 0 failure(s)", "client=0 guest=0"], timeout=60),
+    net_case("sockets: DHCP before main() gives the address and the resolver",
+             "printf 'start 10.0.5.50\\nend 10.0.5.60\\ninterface tap0\\nlease_file /tmp/leases\\n"
+             "option subnet 255.255.255.0\\noption dns 10.0.5.1\\n' > /tmp/udhcpd.conf && "
+             "touch /tmp/leases && ./duet run --net:net0=tap0 apps/socktest.duet.elf -- " + RESOLVE,
+             "up tap0 10.0.5.1/24 && udhcpd -S /tmp/udhcpd.conf && " + DNSD % "10.0.5.1" +
+             "sleep 12; kill $dp; cat /tmp/dnsd.out",
+             ["ck getaddrinfo web.duet.test: 10.0.2.77", "socktest resolve: 0 failure(s)",
+              "client=0 guest=0"], timeout=60),
+]
