@@ -308,10 +308,11 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
             k->connecting = 1;
         else if (e == -EISCONN && k->connecting)
             k->connecting = 0, k->connected = 1;
-        else if (e == -ECONNRESET && !k->connected) {
-            /* lwIP reports the peer's RST to a SYN as a reset; Linux: refused */
+        else if ((e == -ECONNRESET || e == -ECONNABORTED) && !k->connected) {
+            /* lwIP reports the peer's RST to a SYN as a reset (Linux: refused)
+             * and SYNs never answered as an abort (Linux: timed out) */
             k->connecting = 0;
-            e = -ECONNREFUSED;
+            e = e == -ECONNRESET ? -ECONNREFUSED : -ETIMEDOUT;
         } else if (e == -EALREADY || e == -EISCONN) {
             /* as lwIP says */
         } else if (k->connecting) {

@@ -146,8 +146,10 @@ int sock_getsockopt(struct sock *k, int level, int name, void *val, socklen_t *l
             if (lwip_getsockopt(k->s, SOL_SOCKET, SO_ERROR, &e, &l) < 0)
                 e = -sock_err();
             if (k->connecting) {
-                if (e == ECONNRESET || e == ECONNABORTED)
+                if (e == ECONNRESET)
                     e = ECONNREFUSED;  /* the RST answered our SYN */
+                else if (e == ECONNABORTED)
+                    e = ETIMEDOUT;     /* lwIP gave up resending the SYN */
                 if (e == EINPROGRESS || e == EALREADY) {
                     e = 0;  /* still connecting: nothing to report yet */
                 } else {
