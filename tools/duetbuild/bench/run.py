@@ -118,6 +118,8 @@ def main(proj):
             res.status, (res.stdout + res.stderr).decode("utf-8", "replace")[-2000:]))
         return 1
     net = benchnet.parse(res.stdout.decode("utf-8", "replace"))
+    from . import sockets as benchsockets  # issue 13's rows, their own lab boot
+    socks = benchsockets.run(proj, lab)
     runs_a, phases, kernel = _parse_boot(out["duet"])
     runs_b, phases_b, _ = _parse_boot(out["floor"])
     for k, v in phases_b.items():
@@ -160,7 +162,7 @@ def main(proj):
                 "lab": "native" if _native() else "qemu-system-aarch64 TCG, -cpu max,pauth=off",
                 "iterations": ITERATIONS, **counter},
         "exits": rows, "exit_noise": noise, "skipped": skipped, "floor": floor, "ratios": ratios, "boot": boot,
-        "net": net,
+        "net": net, "sockets": socks,
     }
     d = os.path.join(proj.build_dir, "bench")
     os.makedirs(d, exist_ok=True)
@@ -206,3 +208,6 @@ def _print_table(r):
         print("  count %-40s %8s" % (k, v))
     if r.get("net"):
         benchnet.print_table(r["net"])
+    if r.get("sockets"):
+        from . import sockets as benchsockets
+        benchsockets.print_table(r["sockets"])

@@ -124,25 +124,39 @@ def print_table(res):
             print("sockets %-28s %s" % (k, v))
 
 
-if __name__ == "__main__":
+def run(proj, lab, verbose=False):
+    """Builds what the rows need, runs them in one lab boot: the parsed
+    rows (also in build/bench/sockets.json), or None if the run failed."""
     import json
     import os
-    import sys
-    from .. import cli, runner
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    proj = cli.Project(os.path.dirname(root), False)
+    from .. import runner
     images = proj.build(["sockecho", "tcpecho", "udpecho", "microsocks", "threads"], ["duet"],
                         native=False, bench=True)
     images += proj.build_lab_native(["microsocks", "threads"])
     files = runner.lab_files(proj, images)
     files["netload"] = os.path.join(proj.build_dir, "host", "netload")
-    lab = runner.lab_instance(proj)
-    r = lab.run(script(), files, timeout=1500, extra=[lab.nettools_archive()])
+    from duetlab import native_possible
+    r = lab.run(script(), files, timeout=1500,
+                extra=[] if native_possible() else [lab.nettools_archive()])
     text = r.stdout.decode("utf-8", "replace")
+    if verbose:
+        print(text)
+    if r.status != 0:
+        return None
     res = parse(text)
     os.makedirs(os.path.join(proj.build_dir, "bench"), exist_ok=True)
     with open(os.path.join(proj.build_dir, "bench", "sockets.json"), "w") as f:
         json.dump(res, f, indent=1)
-    if "-v" in sys.argv:
-        print(text)
+    return res
+
+
+if __name__ == "__main__":
+    import os
+    import sys
+    from .. import cli, runner
+    tools = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    proj = cli.Project(os.path.dirname(tools), False)
+    res = run(proj, runner.lab_instance(proj), "-v" in sys.argv)
+    if res is None:
+        sys.exit("bench sockets: the lab run failed")
     print_table(res)
