@@ -25,4 +25,9 @@ struct pollfd {
 
 int poll(struct pollfd *fds, nfds_t n, int timeout_ms);
 
+#include <signal.h>
+#include <time.h>
+/* The mask is ignored: no signal arrives asynchronously in a guest. */
+int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, const sigset_t *mask);
+
 #endif

@@ -52,7 +52,7 @@ int poll(struct pollfd *fds, nfds_t n, int timeout_ms)
     return 0;
 }
 
-int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *t, const void *sigmask)
+int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *t, const sigset_t *sigmask)
 {
     (void)sigmask;  /* no signal arrives asynchronously */
     if (t && (t->tv_sec < 0 || t->tv_nsec < 0 || t->tv_nsec >= 1000000000L))
