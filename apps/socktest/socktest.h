@@ -21,4 +21,5 @@ int mode_poll(void);
 int mode_backlog(int backlog, int clients);
 int mode_resolve(int argc, char **argv);
 int mode_dnsd(int argc, char **argv);
+int mode_chaos(int n, int seed);
 #endif

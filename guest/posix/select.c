@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/select.h>
 #include "duet/uaccess.h"
 #include "duet/vfs.h"
@@ -10,9 +11,15 @@
 
 _Static_assert(FD_SETSIZE >= VFS_FD_MAX, "fd_set smaller than the fd table");
 
+/* The bytes of a set that select(n) reads and writes: whole longs, as Linux. */
+static size_t set_bytes(int n)
+{
+    return ((size_t)n + 63) / 64 * 8;
+}
+
 static int set_ok(fd_set *s, int n)
 {
-    return !s || uaccess_ok(s, ((size_t)n + 7) / 8, 1);
+    return !s || uaccess_ok(s, set_bytes(n), 1);
 }
 
 static int to_ms(const struct timespec *t)
@@ -53,9 +60,9 @@ static int do_select(int n, fd_set *r, fd_set *w, fd_set *x, int ms)
     int res = poll(p, (nfds_t)k, ms);
     if (res >= 0) {
         res = 0;
-        if (r) FD_ZERO(r);
-        if (w) FD_ZERO(w);
-        if (x) FD_ZERO(x);
+        if (r) memset(r, 0, set_bytes(n));  /* no further than the program gave */
+        if (w) memset(w, 0, set_bytes(n));
+        if (x) memset(x, 0, set_bytes(n));
         for (int i = 0; i < k; i++) {
             short re = p[i].revents;
             if (r && (p[i].events & POLLIN) && (re & (POLLIN | POLLHUP | POLLERR)))

@@ -133,3 +133,20 @@ SOCKET_SHELL_CASES += [
              ["ck getaddrinfo web.duet.test: 10.0.2.77", "socktest resolve: 0 failure(s)",
               "client=0 guest=0"], timeout=60),
 ]
+
+# Random calls with bad fds, lengths and pointers (socktest chaos): the guest
+# must answer every one, as Linux does (the same calls run natively first).
+# A tap made beforehand: the three guests attach to it in turn.
+CHAOS = ("./duet run --env DUET_NET_net0=10.0.2.2/24 --net:net0=tapc apps/socktest.duet.elf -- "
+         "chaos 3000 $s peer=10.0.2.1")
+SOCKET_SHELL_CASES += [
+    ShellCase("net: sockets: 9,000 random calls with bad fds, lengths, pointers: no crash",
+              "N=/nettools/run; bad=0; ip link set lo up; for s in 1 2 3; do timeout 60 ./apps/socktest.linux "
+              "chaos 3000 $s > /dev/null || { echo native-failed; bad=1; }; done; $N/ip tuntap add tapc mode tap && "
+              "ip addr add 10.0.2.1/24 dev tapc && ip link set tapc up && "
+              "for s in 1 2 3; do timeout 100 " + CHAOS + " || { echo guest-failed; bad=1; }; done; "
+              "$N/ip tuntap del tapc mode tap; [ $bad = 0 ]",
+              0, ["chaos: 3000 calls", "socktest chaos: 0 failure(s)", "chaos: 3000 calls",
+                  "socktest chaos: 0 failure(s)", "chaos: 3000 calls", "socktest chaos: 0 failure(s)"],
+              240),
+]
