@@ -9,6 +9,7 @@
  *   backlog [N CLIENTS]  listen(N) on port 8, wait, count the queue, serve all
  *   resolve NAME=ADDR|none...   names through the resolver (dns.c)
  *   dnsd ADDR NAME=IP...        a tiny DNS server, run natively in the lab
+ *   loopback    a program talking to itself through 127.0.0.1
  *   chaos [N [SEED]]   N random calls with bad fds, lengths, pointers: no crash (chaos.c)
  */
 #include <arpa/inet.h>
@@ -84,6 +85,8 @@ int main(int argc, char **argv)
         mode_resolve(argc - 2, argv + 2);
     else if (!strcmp(mode, "dnsd"))
         mode_dnsd(argc - 2, argv + 2);
+    else if (!strcmp(mode, "loopback"))
+        mode_loopback();
     else if (!strcmp(mode, "chaos"))
         mode_chaos(n ? nums[0] : 3000, n > 1 ? nums[1] : 0);
     else if (!strcmp(mode, "errors"))

@@ -22,4 +22,5 @@ int mode_backlog(int backlog, int clients);
 int mode_resolve(int argc, char **argv);
 int mode_dnsd(int argc, char **argv);
 int mode_chaos(int n, int seed);
+int mode_loopback(void);
 #endif

@@ -49,6 +49,8 @@ SOCKET_SHELL_CASES += [
                            "ck ... SO_ERROR: ECONNREFUSED"]),
     oracle_case("names", ["ck getaddrinfo 10.0.2.1 53 flags 0 family 2 type 0: "
                           "10.0.2.1:53/tcp 10.0.2.1:53/udp"]),
+    oracle_case("loopback", ["ck 100 KB through loopback, byte for byte: same",
+                             "ck ... poll says readable: ok 1"]),
     oracle_case("poll", ["ck poll a quiet listener, 300 ms: ok 0", "ck ... it waited 300 ms: in time",
                          "ck recv with SO_RCVTIMEO 300 ms: EAGAIN"]),
     net_case("sockets: listen backlog 2 overflowed by 6 clients: at most 3 queue, all served",

@@ -34,6 +34,8 @@
 #define LWIP_SOCKET_SELECT          0
 #define LWIP_SOCKET_POLL            1   /* lwip_poll() under the fd table's poll() */
 #define LWIP_SO_LINGER              1
+#define LWIP_HAVE_LOOPIF            1   /* 127.0.0.1, and the guest's own addresses, */
+#define LWIP_NETIF_LOOPBACK         1   /* reach its own sockets, as on Linux */
 #define TCP_LISTEN_BACKLOG          1   /* listen()'s backlog is kept, as on Linux */
 #define MEMP_NUM_TCP_PCB            64  /* many connections at once */
 #define MEMP_NUM_TCP_PCB_LISTEN     16
