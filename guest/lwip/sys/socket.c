@@ -3,7 +3,7 @@
  * checks its fd, lengths and pointers as Linux does, translates Linux's
  * addresses and flags to lwIP's, calls lwip_*() and turns lwIP's errors into
  * the errno Linux gives in the same case (a refused connect is ECONNREFUSED,
- * a send after the connection went away EPIPE with SIGPIPE, ...).
+ * unanswered SYNs ETIMEDOUT, ...). Data calls: sockio.c; options: sockopt.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,8 +14,6 @@
 #include "duet/uaccess.h"
 #include "socket.h"
 #include "../../posix/sysret.h"
-
-#define MAX_RW 0x7ffff000u  /* Linux's MAX_RW_COUNT: longer requests are cut */
 
 int sock_err(void)
 {
@@ -42,7 +40,7 @@ int sock_get(int fd, struct file **f, struct sock **k)
 /* --- addresses ---------------------------------------------------------- */
 
 /* A program's address into lwIP's, checked as Linux's inet_bind/connect do. */
-static int addr_in(const void *ua, socklen_t len, struct sockaddr_in *la, int any_unspec)
+int sock_addr_in(const void *ua, socklen_t len, struct sockaddr_in *la, int any_unspec)
 {
     if ((int)len < 0 || len > LX_SOCKADDR_MAX)
         return -EINVAL;
@@ -65,7 +63,7 @@ static int addr_in(const void *ua, socklen_t len, struct sockaddr_in *la, int an
 }
 
 /* Checks a (addr, *len) result pair before the call fills it. */
-static int addr_out_ok(void *ua, socklen_t *ulen)
+int sock_addr_out_ok(void *ua, socklen_t *ulen)
 {
     if (!ua)
         return 0;
@@ -79,7 +77,7 @@ static int addr_out_ok(void *ua, socklen_t *ulen)
 }
 
 /* lwIP's address out as Linux's, cut to *ulen, with the full length back. */
-static void addr_out(const struct sockaddr_in *la, void *ua, socklen_t *ulen)
+void sock_addr_out(const struct sockaddr_in *la, void *ua, socklen_t *ulen)
 {
     if (!ua)
         return;
@@ -89,11 +87,6 @@ static void addr_out(const struct sockaddr_in *la, void *ua, socklen_t *ulen)
 }
 
 /* --- the fd side -------------------------------------------------------- */
-
-static ssize_t sock_recv(struct sock *k, void *buf, size_t len, int flags, void *from,
-                         socklen_t *fromlen);
-static ssize_t sock_send(struct sock *k, const void *buf, size_t len, int flags, const void *to,
-                         socklen_t tolen);
 
 static ssize_t file_read(struct file *f, void *buf, size_t len)
 {
@@ -210,7 +203,7 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
     SOCK_OR_RET(fd, f, k);
     struct sockaddr_in la;
-    int e = addr_in(addr, len, &la, 1);
+    int e = sock_addr_in(addr, len, &la, 1);
     if (e < 0)
         return (int)sys_ret(e);
     if (k->bound || k->connected)
@@ -248,7 +241,7 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
         return (int)sys_ret(-EOPNOTSUPP);
     if (!k->listening)
         return (int)sys_ret(-EINVAL);
-    int e = addr_out_ok(addr, len);
+    int e = sock_addr_out_ok(addr, len);
     if (e < 0)
         return (int)sys_ret(e);
     struct sockaddr_in peer;
@@ -265,7 +258,7 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
     sock_get(nfd, NULL, &nk);
     nk->connected = 1;
     nk->bound = 1;
-    addr_out(&peer, addr, len);
+    sock_addr_out(&peer, addr, len);
     return nfd;
 }
 
@@ -290,7 +283,7 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
         k->peer_set = 0;
         return lwip_connect(k->s, &un, sizeof un) < 0 ? (int)sys_ret(sock_err()) : 0;
     }
-    int e = addr_in(addr, len, &la, 0);
+    int e = sock_addr_in(addr, len, &la, 0);
     if (e < 0)
         return (int)sys_ret(e);
     if (k->listening)
@@ -325,229 +318,13 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
     return (int)sys_ret(e);
 }
 
-static int lwip_msg_flags(int lx, int *nosignal)
-{
-    int l = 0;
-    if (lx & LX_MSG_PEEK) l |= MSG_PEEK;
-    if (lx & LX_MSG_DONTWAIT) l |= MSG_DONTWAIT;
-    if (lx & LX_MSG_WAITALL) l |= MSG_WAITALL;
-    if (lx & LX_MSG_MORE) l |= MSG_MORE;
-    if (nosignal)
-        *nosignal = (lx & LX_MSG_NOSIGNAL) != 0;
-    return l;
-}
-
-static ssize_t sock_recv(struct sock *k, void *buf, size_t len, int flags, void *from,
-                         socklen_t *fromlen)
-{
-    if (len > MAX_RW)
-        len = MAX_RW;
-    if (len && !uaccess_ok(buf, len, 1))
-        return -EFAULT;
-    if (flags & LX_MSG_OOB)
-        return -EINVAL;  /* Linux: no urgent data waiting */
-    int e = addr_out_ok(from, fromlen);
-    if (e < 0)
-        return e;
-    if (k->type == LX_SOCK_STREAM && !k->connected && !k->connecting)
-        return -ENOTCONN;
-    struct sockaddr_in la;
-    socklen_t llen = sizeof la;
-    ssize_t r = lwip_recvfrom(k->s, buf, len, lwip_msg_flags(flags, NULL),
-                              from ? (struct sockaddr *)&la : NULL, from ? &llen : NULL);
-    if (r < 0) {
-        e = sock_err();
-        if (e == -EWOULDBLOCK)
-            return -EAGAIN;
-        if (e == -ECONNRESET)
-            k->reset_seen = 1;
-        if (e == -ENOTCONN && k->connected)
-            return 0;  /* the connection was closed: end of file, as on Linux */
-        return e;
-    }
-    if (from)
-        addr_out(&la, from, fromlen);
-    if (k->connecting)
-        k->connecting = 0, k->connected = 1;
-    return r;
-}
-
-static ssize_t sock_send(struct sock *k, const void *buf, size_t len, int flags, const void *to,
-                         socklen_t tolen)
-{
-    int nosignal;
-    if (len > MAX_RW)
-        len = MAX_RW;
-    if (len && !uaccess_ok(buf, len, 0))
-        return -EFAULT;
-    int lflags = lwip_msg_flags(flags, &nosignal);
-    if (flags & LX_MSG_OOB)
-        return -EOPNOTSUPP;
-    struct sockaddr_in la;
-    ssize_t r;
-    if (k->type == LX_SOCK_STREAM) {
-        if (k->shut_wr || (!k->connected && !k->connecting) || k->reset_seen)
-            r = -EPIPE;
-        else if ((r = lwip_send(k->s, buf, len, lflags)) < 0) {
-            r = sock_err();
-            if (r == -ECONNRESET)
-                k->reset_seen = 1;
-            else if (r == -ENOTCONN || r == -ECONNABORTED)
-                r = -EPIPE;
-        }
-        if (r == -EPIPE && !nosignal)
-            raise(SIGPIPE);
-    } else {
-        if (to) {
-            int e = addr_in(to, tolen, &la, 0);
-            if (e < 0)
-                return e;
-            r = lwip_sendto(k->s, buf, len, lflags, (struct sockaddr *)&la, sizeof la);
-        } else if (!k->peer_set) {
-            return -EDESTADDRREQ;
-        } else {
-            r = lwip_sendto(k->s, buf, len, lflags, NULL, 0);
-        }
-        if (r < 0) {
-            r = sock_err();
-            if (r == -ENOTCONN && !to)
-                r = -EDESTADDRREQ;
-        }
-    }
-    return r == -EWOULDBLOCK ? -EAGAIN : r;
-}
-
-ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
-                 socklen_t *fromlen)
-{
-    SOCK_OR_RET(fd, f, k);
-    (void)f;
-    return sys_ret(sock_recv(k, buf, len, flags, from, fromlen));
-}
-
-ssize_t recv(int fd, void *buf, size_t len, int flags)
-{
-    return recvfrom(fd, buf, len, flags, NULL, NULL);
-}
-
-ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to,
-               socklen_t tolen)
-{
-    SOCK_OR_RET(fd, f, k);
-    (void)f;
-    return sys_ret(sock_send(k, buf, len, flags, to, tolen));
-}
-
-ssize_t send(int fd, const void *buf, size_t len, int flags)
-{
-    return sendto(fd, buf, len, flags, NULL, 0);
-}
-
-/* msghdr checks shared by sendmsg and recvmsg: the iovecs readable, each
- * buffer usable; their total, or -errno. */
-static ssize_t msg_check(const struct lx_msghdr *m, int write)
-{
-    if (!uaccess_ok(m, sizeof *m, 0))
-        return -EFAULT;
-    if (m->msg_iovlen > 1024)
-        return -EMSGSIZE;
-    if (m->msg_iovlen && !uaccess_ok(m->msg_iov, m->msg_iovlen * sizeof *m->msg_iov, 0))
-        return -EFAULT;
-    size_t total = 0;
-    for (size_t i = 0; i < m->msg_iovlen; i++) {
-        size_t n = m->msg_iov[i].iov_len;
-        if ((ssize_t)n < 0 || total + n < total)
-            return -EINVAL;
-        if (n && !uaccess_ok(m->msg_iov[i].iov_base, n, write))
-            return -EFAULT;
-        total += n;
-    }
-    return (ssize_t)total;
-}
-
-ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
-{
-    SOCK_OR_RET(fd, f, k);
-    (void)f;
-    const struct lx_msghdr *m = (const void *)msg;
-    ssize_t total = msg_check(m, 0);
-    if (total < 0)
-        return sys_ret(total);
-    if (k->type == LX_SOCK_STREAM || m->msg_iovlen <= 1) {
-        /* TCP: one send per piece, stopping at a short one (a stream may) */
-        ssize_t done = 0;
-        for (size_t i = 0; i < m->msg_iovlen || (i == 0 && k->type != LX_SOCK_STREAM); i++) {
-            const void *b = m->msg_iovlen ? m->msg_iov[i].iov_base : NULL;
-            size_t n = m->msg_iovlen ? m->msg_iov[i].iov_len : 0;
-            ssize_t r = sock_send(k, b, n, flags, m->msg_name, m->msg_namelen);
-            if (r < 0)
-                return done ? done : sys_ret(r);
-            done += r;
-            if ((size_t)r < n)
-                break;
-        }
-        return done;
-    }
-    /* UDP with several pieces: one datagram, gathered */
-    char *b = malloc(total ? (size_t)total : 1);
-    if (!b)
-        return sys_ret(-ENOMEM);
-    size_t off = 0;
-    for (size_t i = 0; i < m->msg_iovlen; i++) {
-        memcpy(b + off, m->msg_iov[i].iov_base, m->msg_iov[i].iov_len);
-        off += m->msg_iov[i].iov_len;
-    }
-    ssize_t r = sock_send(k, b, off, flags, m->msg_name, m->msg_namelen);
-    free(b);
-    return sys_ret(r);
-}
-
-ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
-{
-    SOCK_OR_RET(fd, f, k);
-    (void)f;
-    struct lx_msghdr *m = (void *)msg;
-    ssize_t total = msg_check(m, 1);
-    if (total < 0)
-        return sys_ret(total);
-    if (!uaccess_ok(m, sizeof *m, 1))
-        return sys_ret(-EFAULT);
-    socklen_t nl = m->msg_namelen;
-    if (m->msg_name && !uaccess_ok(m->msg_name, nl, 1))
-        return sys_ret(-EFAULT);
-    ssize_t r;
-    if (m->msg_iovlen <= 1) {
-        r = sock_recv(k, m->msg_iovlen ? m->msg_iov[0].iov_base : NULL,
-                      m->msg_iovlen ? m->msg_iov[0].iov_len : 0, flags, m->msg_name, &nl);
-    } else {
-        char *b = malloc(total ? (size_t)total : 1);
-        if (!b)
-            return sys_ret(-ENOMEM);
-        r = sock_recv(k, b, (size_t)total, flags, m->msg_name, &nl);
-        for (size_t i = 0, off = 0; r > 0 && i < m->msg_iovlen && off < (size_t)r; i++) {
-            size_t n = m->msg_iov[i].iov_len < (size_t)r - off ? m->msg_iov[i].iov_len
-                                                                : (size_t)r - off;
-            memcpy(m->msg_iov[i].iov_base, b + off, n);
-            off += n;
-        }
-        free(b);
-    }
-    if (r < 0)
-        return sys_ret(r);
-    if (m->msg_name)
-        m->msg_namelen = nl;
-    m->msg_controllen = 0;  /* no ancillary data */
-    m->msg_flags = 0;
-    return r;
-}
-
 static int name_of(int fd, struct sockaddr *addr, socklen_t *len, int local)
 {
     SOCK_OR_RET(fd, f, k);
     (void)f;
     if (!addr || !len)
         return (int)sys_ret(-EFAULT);
-    int e = addr_out_ok(addr, len);
+    int e = sock_addr_out_ok(addr, len);
     if (e < 0)
         return (int)sys_ret(e);
     struct sockaddr_in la;
@@ -562,7 +339,7 @@ static int name_of(int fd, struct sockaddr *addr, socklen_t *len, int local)
     }
     if (!local && k->type == LX_SOCK_STREAM && !k->connected)
         return (int)sys_ret(-ENOTCONN);
-    addr_out(&la, addr, len);
+    sock_addr_out(&la, addr, len);
     return 0;
 }
 

@@ -35,6 +35,17 @@ int sock_err(void);
 /* Wraps lwIP socket s (taking it) into a new fd; the fd or -errno. */
 int sock_install(int s, int type, int nonblock, int cloexec);
 
+/* Linux's address in (checked as Linux does: lengths, pointer, family;
+ * any_unspec: AF_UNSPEC with INADDR_ANY passes, as for bind) and out. */
+int sock_addr_in(const void *ua, socklen_t len, struct sockaddr_in *la, int any_unspec);
+int sock_addr_out_ok(void *ua, socklen_t *ulen);
+void sock_addr_out(const struct sockaddr_in *la, void *ua, socklen_t *ulen);
+/* The data path (sockio.c): a count or -errno. */
+ssize_t sock_recv(struct sock *k, void *buf, size_t len, int flags, void *from,
+                  socklen_t *fromlen);
+ssize_t sock_send(struct sock *k, const void *buf, size_t len, int flags, const void *to,
+                  socklen_t tolen);
+
 int sock_setsockopt(struct sock *k, int level, int name, const void *val, socklen_t len);
 int sock_getsockopt(struct sock *k, int level, int name, void *val, socklen_t *len);
 
