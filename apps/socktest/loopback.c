@@ -3,6 +3,7 @@
  * peer names) and UDP (a datagram to itself, readiness through poll). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -56,6 +57,19 @@ int mode_loopback(void)
     check("... the client reads it", err(recv(c, &ch, 1, 0)), "ok 1");
     close(s);
     close(c);
+    int c2 = socket(AF_INET, SOCK_STREAM, 0), c3 = socket(AF_INET, SOCK_STREAM, 0);
+    connect(c2, (struct sockaddr *)&a, sizeof a);
+    connect(c3, (struct sockaddr *)&a, sizeof a);
+    int s2 = accept4(l, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    check("accept4 SOCK_NONBLOCK|SOCK_CLOEXEC: O_NONBLOCK",
+          (fcntl(s2, F_GETFL) & O_NONBLOCK) ? "yes" : "no", "yes");
+    check("... FD_CLOEXEC", (fcntl(s2, F_GETFD) & FD_CLOEXEC) ? "yes" : "no", "yes");
+    check("... a read with nothing there", err(read(s2, &ch, 1)), "EAGAIN");
+    fcntl(l, F_SETFL, O_NONBLOCK);
+    int s3 = accept(l, NULL, NULL);
+    check("accept on a non-blocking listener: the socket blocks",
+          s3 >= 0 && !(fcntl(s3, F_GETFL) & O_NONBLOCK) ? "yes" : "no", "yes");
+    close(s2), close(s3), close(c2), close(c3);
     close(l);
     int u = socket(AF_INET, SOCK_DGRAM, 0);
     a.sin_port = htons(5201);
