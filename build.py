@@ -83,7 +83,7 @@ def main():
     p.add_argument("--compare", nargs="+", metavar="JSON",
                    help="compare OLD.json with NEW.json (default: the last results)")
     p.add_argument("--only", metavar="PARTS",
-                   help="comma-separated parts to run: exits, boot, net, files (default: all)")
+                   help="comma-separated parts to run: exits, boot, net, files, sockets (default: all)")
     sub.add_parser("clean", help="remove build/")
     argv = sys.argv[1:]
     guest_args = []

@@ -8,3 +8,11 @@
 #ifndef P_tmpdir
 #define P_tmpdir "/tmp"
 #endif
+
+/* POSIX 2008's printf to an fd (guest/posix/dprintf.c). */
+#ifndef DUET_DPRINTF_DECLARED
+#define DUET_DPRINTF_DECLARED
+#include <stdarg.h>
+int dprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int vdprintf(int fd, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+#endif

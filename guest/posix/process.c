@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdarg.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
@@ -145,6 +146,14 @@ _sig_func_ptr signal(int sig, _sig_func_ptr h)
 
 int ioctl(int fd, unsigned long request, ...)
 {
-    (void)request;
-    return (int)sys_ret(fd_get(fd) ? -ENOTTY : -EBADF);
+    struct file *f = fd_get(fd);
+    if (!f)
+        return (int)sys_ret(-EBADF);
+    if (!f->ops->ioctl)
+        return (int)sys_ret(-ENOTTY);
+    va_list ap;
+    va_start(ap, request);
+    void *arg = va_arg(ap, void *);
+    va_end(ap);
+    return (int)sys_ret(f->ops->ioctl(f, request, arg));
 }

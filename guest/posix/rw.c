@@ -128,9 +128,16 @@ int fcntl(int fd, int cmd, ...)
         return (int)sys_ret(fd_setfd(fd, (int)arg));
     case F_GETFL:
         return f->flags;
-    case F_SETFL:  /* only these may change, as on Linux */
-        f->flags = (f->flags & ~(O_APPEND | O_NONBLOCK)) | ((int)arg & (O_APPEND | O_NONBLOCK));
+    case F_SETFL: {  /* only these may change, as on Linux */
+        int flags = (f->flags & ~(O_APPEND | O_NONBLOCK)) | ((int)arg & (O_APPEND | O_NONBLOCK));
+        if (f->ops->setfl) {
+            int e = f->ops->setfl(f, flags);
+            if (e < 0)
+                return (int)sys_ret(e);
+        }
+        f->flags = flags;
         return 0;
+    }
     case F_GETLK: {
         struct flock *l = (struct flock *)arg;
         if (l)

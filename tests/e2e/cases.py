@@ -290,6 +290,8 @@ for _img, _msg in BAD_IMAGES.items():
 # Network cases live in their own file; they join the lists here.
 from net_cases import NET_HOST_CASES, NET_SHELL_CASES  # noqa: E402
 SHELL_CASES += NET_SHELL_CASES
+from socket_cases import SOCKET_SHELL_CASES  # noqa: E402
+SHELL_CASES += SOCKET_SHELL_CASES
 from gdb_cases import GDB_SHELL_CASES  # noqa: E402
 SHELL_CASES += GDB_SHELL_CASES
 HOST_CASES += NET_HOST_CASES

@@ -163,43 +163,7 @@ NET_SHELL_CASES = [
               0, ["idle_cpu_ticks="], 60),
 ]
 
-# BSD sockets (lwIP NO_SYS=0 over guest threads, apps/sockecho: a thread per connection).
-NET_SHELL_CASES += [
-    net_case("sockets: TCP echo, 1 MB intact, then 4 concurrent 200 KB connections",
-             "./duet run --net:net0=tap0 apps/sockecho.duet.elf -- net0=10.0.2.2/24 conns=5",
-             "up tap0 10.0.2.1/24 && ready /tmp/g.out echoing && "
-             "head -c 1000000 /dev/urandom > /tmp/d && $N/nc -N -w 20 10.0.2.2 7 < /tmp/d > /tmp/e && "
-             "cmp /tmp/d /tmp/e && echo sock-1MB-same && head -c 200000 /dev/urandom > /tmp/s && "
-             "p=; for i in 1 2 3 4; do ($N/nc -N -w 30 10.0.2.2 7 < /tmp/s > /tmp/s$i; "
-             "echo \"nc$i status $? got $(wc -c < /tmp/s$i)\") & p=\"$p $!\"; done; wait $p; "
-             "ok=1; for i in 1 2 3 4; do cmp /tmp/s /tmp/s$i || ok=0; done; [ $ok = 1 ] && "
-             "echo sock-4x200KB-same",
-             ["sock-1MB-same", "sock-4x200KB-same", "5 connections, 1800000 bytes echoed",
-              "client=0 guest=0"], timeout=150),
-]
-
-NET_SHELL_CASES += [
-    net_case("sockets: bad fds, lengths, unconnected send, refused and non-blocking connects",
-             "./duet run --net:net0=tap0 apps/sockecho.duet.elf -- net0=10.0.2.2/24 errors",
-             "up tap0 10.0.2.1/24 && ready /tmp/g.out 'socket errors'",
-             ["recv on fd -1: EBADF                           PASS",
-              "connect to a closed port fails                 PASS",
-              "non-blocking connect: EINPROGRESS              PASS",
-              "accept with nobody waiting, O_NONBLOCK: EAGAIN PASS",
-              "socket errors: 0 failure(s)", "client=0 guest=0"], timeout=60),
-]
-
-# A sockets guest waiting in accept(): tcpip, receive and main threads all blocked.
-NET_SHELL_CASES += [
-    ShellCase("net: sockets: an idle guest blocked in accept sleeps (host CPU over 4 s)",
-              PRELUDE + "rm -f /tmp/g.out; ./duet run --net:net0=tap0 apps/sockecho.duet.elf -- "
-              "net0=10.0.2.2/24 conns=1 > /tmp/g.out 2>&1 & pid=$!; up tap0 10.0.2.1/24; "
-              "ready /tmp/g.out echoing; a=$(awk '{print $14+$15}' /proc/$pid/stat); sleep 4; "
-              "b=$(awk '{print $14+$15}' /proc/$pid/stat); echo bye | $N/nc -N -w 5 10.0.2.2 7; "
-              "wait $pid; st=$?; echo \"idle_cpu_ticks=$((b - a)) of 400 guest=$st\"; "
-              "[ $st = 0 ] && [ $((b - a)) -lt 40 ]",
-              0, ["bye", "idle_cpu_ticks=", "guest=0"], 60),
-]
+# BSD sockets: tests/e2e/socket_cases.py.
 
 # Without CAP_NET_ADMIN (a user namespace: root inside, nobody outside).
 NET_SHELL_CASES += [

@@ -60,3 +60,12 @@ QEMU_NET_CASES = [
                 ["net0=dhcp", "for=20"], "tcp", tcp_client, "echoing",
                 ["net0: 10.0.2.15", "1 connections, 1000000 bytes echoed"]),
 ]
+
+# BSD sockets (apps/sockecho, a plain POSIX program): the interface comes up
+# by DHCP before main(), with no address argument.
+QEMU_NET_CASES += [
+    QemuNetCase("net: sockets: DHCP before main(), TCP echo of 1 MB through BSD sockets",
+                "sockecho", ["conns=1"], "tcp", tcp_client, "echoing",
+                ["net0: 10.0.2.15 netmask 255.255.255.0",
+                 "1 connections, 1000000 bytes echoed, 0 failed"]),
+]

@@ -70,6 +70,12 @@ class Project:
         run_steps(steps, self.verbose)
         return images
 
+    def build_lab_native(self, apps):
+        """Apps as static aarch64 Linux programs for the lab (targets.lab_native)."""
+        steps = [self.targets.lab_native(self.app_dir(a)) for a in apps]
+        run_steps(steps, self.verbose)
+        return [s.output for s in steps]
+
     def fetch_libraries(self):
         """Fetches lwIP now if an app in apps/ uses it, so builds need no network."""
         if any("lwip" in manifest.uses(self.app_dir(a)) for a in self.all_apps()):

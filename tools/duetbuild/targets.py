@@ -100,6 +100,22 @@ class Targets:
         """apps/fsbench/fsbench.c natively: the other side of bench/files.py."""
         return self._lab_tool(self._rel("apps", "fsbench", "fsbench.c"), "fsbench-native")
 
+    def lab_native(self, app_dir):
+        """An app built as a static aarch64 Linux program (glibc) to run in the
+        lab beside its guest: the errno oracle of apps/socktest, the native
+        baseline of ported servers. build/lab-native/NAME.linux."""
+        cfg = appcfg.read(app_dir)
+        if cfg.debian:
+            cfg.base = portsrc.prepared_tree(cfg, self.verbose)
+        name = app_name(app_dir)
+        flags = ["-std=gnu11", "-O2", "-D_GNU_SOURCE", "-Wall"] + \
+            ["-I" + d for d in cfg.include_dirs()] + cfg.cflags
+        objs = self._objs(self.cross, flags, cfg.source_files(),
+                          os.path.join(self.b, "obj", "lab-native", name), base=cfg.base)
+        out = os.path.join(self.b, "lab-native", "%s.linux" % name)
+        link = [self.cross, "-static", "-o", out] + [o.output for o in objs] + ["-lpthread"]
+        return Step(out, [o.output for o in objs], link, after=objs)
+
     def host_native(self, sanitize=False):
         cflags = self.host_cflags()
         if sanitize:

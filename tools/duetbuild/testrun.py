@@ -204,8 +204,10 @@ def main(proj, unit_only=False, pattern=None):
     res = Results()
     apps = sorted(({c.app for c in cases.GUEST_CASES} - {"bigroot"}) |
                   {"blocktest", "dirtest", "hostile", "pingd", "udpecho", "tcpecho", "httpd",
-                   "exitbench", "l2fwd", "sockecho"})
+                   "exitbench", "l2fwd", "sockecho", "socktest", "microsocks"})
     images = proj.build(apps, ["duet"], unit=True)
+    if not unit_only:  # the same programs natively, for the socket cases (apps/NAME.linux)
+        images += proj.build_lab_native(["socktest"])
     proj.build(apps, ["qemu-virt"], host=False, native=False)
     big_cases = [c.name for c in cases.GUEST_CASES + cases.SHELL_CASES if "52 MiB" in c.name]
     if not unit_only and any(not pattern or pattern in n for n in big_cases):

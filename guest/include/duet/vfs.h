@@ -69,7 +69,21 @@ struct file_ops {
     int (*fsync)(struct file *f);                           /* NULL: 0 */
     int (*isatty)(struct file *f);                          /* NULL: not a tty */
     void (*close)(struct file *f);  /* the last fd to it was closed */
+    int (*setfl)(struct file *f, int flags);  /* F_SETFL changed O_NONBLOCK; NULL: kept only */
+    int (*ioctl)(struct file *f, unsigned long req, void *arg);   /* NULL: ENOTTY */
+    int is_socket;  /* poll/select ask the socket layer (duet_sock_poll) about it */
 };
+
+/*
+ * poll() over sockets, provided by the socket layer of apps with `uses:
+ * sockets` (weak: absent otherwise). fds[] is poll's array (Linux values),
+ * whose file entries poll already answered (`ready` of them); the socket
+ * entries are answered here, waiting up to timeout_ms (-1: forever) when
+ * nothing is ready. The count of entries with events, or -errno.
+ */
+struct pollfd;
+int duet_sock_poll(struct pollfd *fds, unsigned long n, int timeout_ms, int ready)
+    __attribute__((weak));
 
 struct file {
     const struct file_ops *ops;

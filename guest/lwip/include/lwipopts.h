@@ -27,18 +27,27 @@
 #define LWIP_NETCONN                1
 #define LWIP_NETIF_API              0
 #define LWIP_TCPIP_CORE_LOCKING     1
-#define LWIP_COMPAT_SOCKETS         1   /* socket(), bind()... as macros for lwip_*() */
-#define LWIP_POSIX_SOCKETS_IO_NAMES 0   /* read/write/close stay picolibc's */
+/* Programs call socket(), poll()... of the guest's fd table
+ * (guest/lwip/sys/socket.c), which calls lwip_*() under lwIP's own numbers. */
+#define LWIP_COMPAT_SOCKETS         0
+#define LWIP_POSIX_SOCKETS_IO_NAMES 0
 #define LWIP_SOCKET_SELECT          0
-#define LWIP_SOCKET_POLL            0
+#define LWIP_SOCKET_POLL            1   /* lwip_poll() under the fd table's poll() */
+#define LWIP_SO_LINGER              1
+#define LWIP_HAVE_LOOPIF            1   /* 127.0.0.1, and the guest's own addresses, */
+#define LWIP_NETIF_LOOPBACK         1   /* reach its own sockets, as on Linux */
+#define TCP_LISTEN_BACKLOG          1   /* listen()'s backlog is kept, as on Linux */
+#define MEMP_NUM_TCP_PCB            64  /* many connections at once */
+#define MEMP_NUM_TCP_PCB_LISTEN     16
+#define MEMP_NUM_UDP_PCB            16
 #define LWIP_TIMEVAL_PRIVATE        0   /* picolibc's struct timeval */
 #define LWIP_SO_RCVTIMEO            1
 #define LWIP_SO_SNDTIMEO            1
 #define LWIP_SO_RCVBUF              1
 #define SO_REUSE                    1
 #define LWIP_TCP_KEEPALIVE          1
-#define MEMP_NUM_NETCONN            32
-#define LWIP_SOCKET_OFFSET          3   /* socket fds never look like stdin/out/err */
+#define MEMP_NUM_NETCONN            96
+#define LWIP_SOCKET_OFFSET          0   /* lwIP's numbers stay inside the socket layer */
 #define TCPIP_THREAD_STACKSIZE      32768
 #define TCPIP_MBOX_SIZE             64
 #define DEFAULT_THREAD_STACKSIZE    32768
@@ -84,9 +93,11 @@
 #define PBUF_POOL_SIZE              64
 #endif
 #define MEMP_NUM_PBUF               64  /* PBUF_REF/ROM: no-copy tcp_write, etc. */
+#ifndef MEMP_NUM_TCP_PCB
 #define MEMP_NUM_UDP_PCB            8
 #define MEMP_NUM_TCP_PCB            16
 #define MEMP_NUM_TCP_PCB_LISTEN     8
+#endif
 
 /* --- TCP ------------------------------------------------------------------ */
 #define TCP_MSS                     1460

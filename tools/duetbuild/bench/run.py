@@ -16,7 +16,7 @@ from .plot import write_svg
 
 ROUNDS = 12
 ITERATIONS = 2000
-PARTS = ("exits", "boot", "net", "files")
+PARTS = ("exits", "boot", "net", "files", "sockets")
 # --bench-exits: the SMCCC filter (hvc_user) and the bench ioeventfd, set up on request only.
 EXITBENCH = "./duet run --bench-exits apps/exitbench.duet.elf -- %d\n"
 # The same with --stats: each exit split into KVM_RUN time and the host's own work.
@@ -179,6 +179,10 @@ def main(proj, only=None):
         files_row = _files_row(proj, lab, files)
         if files_row is None:
             return 1
+    socks = None
+    if "sockets" in want:
+        from . import sockets as benchsockets  # issue 13's rows, their own lab boot
+        socks = benchsockets.run(proj, lab)
     runs_a, phases, kernel = _parse_boot(out["duet"])
     runs_b, phases_b, _ = _parse_boot(out["floor"])
     for k, v in phases_b.items():
@@ -230,7 +234,7 @@ def main(proj, only=None):
                 "iterations": ITERATIONS, **counter},
         "exits": rows, "exit_noise": noise, "skipped": skipped, "floor": floor, "ratios": ratios,
         "exit_split": split, "exit_split_note": exits.SPLIT_NOTE, "boot": boot, "net": net,
-        "files": files_row, "parts": sorted(want),
+        "files": files_row, "sockets": socks, "parts": sorted(want),
     }
     d = os.path.join(proj.build_dir, "bench")
     os.makedirs(d, exist_ok=True)
@@ -283,3 +287,6 @@ def _print_table(r):
         benchnet.print_table(r["net"])
     if r.get("files"):
         benchfiles.print_table(r["files"])
+    if r.get("sockets"):
+        from . import sockets as benchsockets
+        benchsockets.print_table(r["sockets"])

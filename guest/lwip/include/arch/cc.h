@@ -6,6 +6,8 @@
 #ifndef DUET_LWIP_ARCH_CC_H
 #define DUET_LWIP_ARCH_CC_H
 
+/* lwIP has its own struct in_addr & co.: only byte order from <arpa/inet.h>. */
+#define DUET_LWIP_INTERNAL 1
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -43,10 +43,10 @@ void netstack_serve(int argc, char **argv);
 struct netif *netstack_netif(int dev);
 
 /*
- * For apps with `uses: sockets` (lwIP's socket layer over threads): starts
- * the tcpip thread, the interfaces (arguments as for netstack_init) and the
- * receive thread, and waits up to 10 s for the addresses. 0, or -1 (printed).
- * Then the app uses socket(), bind()... from <lwip/sockets.h>.
+ * For apps with `uses: sockets`, the stack is up before main() (tcpip thread,
+ * interfaces from DUET_NET_<dev>, DUET_DNS, receive thread; see
+ * guest/lwip/sys/netstack_sockets.c) and programs just call socket() & co.
+ * This says how that went: 0 if it is up, -1 if not (printed why).
  */
 int netstack_sockets_start(int argc, char **argv);
 
