@@ -64,6 +64,10 @@ def main():
     p.add_argument("--mem", help="guest RAM, e.g. 64M")
     p.add_argument("--gdb", action="store_true", help="wait for gdb and open gdb-multiarch on it")
     p.add_argument("--gdb-port", type=int, default=None, help="only start the gdb stub on this port")
+    p.add_argument("--net", action="store_true",
+                   help="a network this machine reaches: the guest's net0 (in the lab: through QEMU)")
+    p.add_argument("--port", action="append", default=[], metavar="[tcp:|udp:]HOST:GUEST",
+                   help="forward 127.0.0.1:HOST here to the guest's port GUEST (implies --net)")
     p.add_argument("--core-dir", help="on a crash, bring the guest's ELF core back into this directory")
     p.epilog = ("Other options go to `duet run` (--block:NAME=FILE, --net:NAME=TAP, "
                 "--env NAME=VALUE, --verbose, ...; see duet run --help), with paths "
