@@ -3,15 +3,17 @@
 ```
  user's machine             QEMU user-mode network          the lab's Linux           duet guest
  127.0.0.1:HOSTPORT --hostfwd--> 10.0.2.15:GUESTPORT --- eth0 (virtio-net)
-                                 (restrict=on: no route          |
-                                  out, only the forwards)   br0 10.0.2.14 --- tap0 --- net0 10.0.2.15
+                                                                 |
+                                                            br0 10.0.2.14 --- tap0 --- net0 10.0.2.15
  127.0.0.1:GDBPORT  --hostfwd--> 10.0.2.14:GDB_PORT  (duet run --gdb=10.0.2.14:GDB_PORT)
 ```
 
 QEMU's built-in DHCP server answers the guest through the bridge and hands
 out 10.0.2.15 first (the lab's Linux takes a static address below it and
 never asks), so the forwards can name the guest's address before it has one.
-`restrict=on` keeps the guest off every network but these forwards.
+Like any QEMU guest on a user-mode network, the guest can also reach out
+through QEMU's NAT (gateway 10.0.2.2, DNS 10.0.2.3): `restrict=on`, which
+would stop that, also drops the guest's UDP replies to a forward (QEMU 7.2).
 """
 import socket
 from dataclasses import dataclass
@@ -68,7 +70,7 @@ def qemu_args(forwards):
     """The lab's NIC: a QEMU user-mode network with a hostfwd per forward."""
     rules = "".join(",hostfwd=%s:127.0.0.1:%d-%s:%d" % (f.proto, f.host_port, f.to_addr, f.to_port)
                     for f in forwards)
-    return ["-netdev", "user,id=labnet,net=%s,restrict=on%s" % (NET, rules),
+    return ["-netdev", "user,id=labnet,net=%s,restrict=off%s" % (NET, rules),
             "-device", "virtio-net-device,netdev=labnet"]
 
 
