@@ -1,7 +1,7 @@
 """gdb stub cases in the lab (duet run --gdb): busybox nc plays gdb with a
 scripted remote-protocol dialog and the stub's replies are checked, framed
-and checksummed as gdb would see them. (gdb-multiarch itself cannot reach
-the lab yet: it has no NIC to forward a port through.)
+and checksummed as gdb would see them. gdb-multiarch itself, attached from
+this machine through the lab's NIC: gdb_live_cases.py.
 """
 from cases import ShellCase
 
@@ -39,15 +39,7 @@ def gdb_case(name, app, steps, expect, status, timeout=60, extra="", guest=("Hel
 
 ENTRY = 0x40100000  # the image's first instruction (memmap.h: the image from 0x4010_0000)
 
-# crash null faults at main+88 (build/apps/crash.duet.elf is reproducible; the core cases
-# check the same address by source line).
-CRASH_NULL_PC = 0x40100160
-
 GDB_SHELL_CASES = [
-    gdb_case("a guest crash stops in gdb at the faulting instruction, then X on continue",
-             "crash", [pkt("c"), "sleep 4", pkt("p20"), pkt("c")],
-             [reply("T0bthread:1;"), reply(CRASH_NULL_PC.to_bytes(8, "little").hex()), reply("X0b")],
-             112, timeout=90, args="-- null", guest=("NULL pointer dereference",)),
     gdb_case("held at the first instruction; registers, memory, continue to exit status",
              "hello",
              [pkt("qSupported:swbreak+;hwbreak+"), pkt("?"), pkt("p20"),
@@ -134,5 +126,46 @@ def _watch_stack():
                     args="-- 7", guest=())
 
 
-GDB_SHELL_CASES += [LazyGdbCase("register write at exit()", _exit_register),
+def null_load_pc(app="crash", function="main"):
+    """Where `crash null` faults: in FUNCTION's disassembly (its range from nm -S), the load
+    through a register that the instruction before set to zero (`mov xN, #0x0; ldr wM, [xN]`)."""
+    import os
+    import re
+    import subprocess
+    elf = os.path.join(os.path.dirname(__file__), "..", "..", "build", "apps", app + ".duet.elf")
+    nm = subprocess.run(["aarch64-linux-gnu-nm", "-S", elf], capture_output=True, text=True).stdout
+    start = size = None
+    for line in nm.splitlines():
+        f = line.split()
+        if len(f) == 4 and f[3] == function:
+            start, size = int(f[0], 16), int(f[1], 16)
+    if start is None:
+        raise KeyError("%s not in %s" % (function, elf))
+    dis = subprocess.run(["aarch64-linux-gnu-objdump", "-d", "--no-show-raw-insn",
+                          "--start-address=%#x" % start, "--stop-address=%#x" % (start + size),
+                          elf], capture_output=True, text=True).stdout
+    zeroed = None
+    for line in dis.splitlines():
+        m = re.match(r"\s*([0-9a-f]+):\s+(\S+)\s*(.*)", line)
+        if not m:
+            continue
+        addr, op, args = int(m.group(1), 16), m.group(2), m.group(3)
+        if zeroed and op.startswith("ldr") and re.search(r"\[%s\]" % zeroed, args):
+            return addr
+        z = re.match(r"(x\d+), #0x0\b", args) if op == "mov" else None
+        zeroed = z.group(1) if z else None
+    raise KeyError("no load through a zeroed register in %s's %s" % (app, function))
+
+
+def _crash_stop():
+    pc = null_load_pc()
+    return gdb_case("a guest crash stops in gdb at the faulting instruction, then X on continue",
+                    "crash", [pkt("c"), "sleep 4", pkt("p20"), pkt("c")],
+                    [reply("T0bthread:1;"), reply(pc.to_bytes(8, "little").hex()), reply("X0b")],
+                    112, timeout=90, args="-- null", guest=("NULL pointer dereference",))
+
+
+GDB_SHELL_CASES += [LazyGdbCase("a guest crash stops in gdb at the faulting instruction, then X on continue",
+                                _crash_stop),
+                    LazyGdbCase("register write at exit()", _exit_register),
                     LazyGdbCase("write watchpoint", _watch_stack)]

@@ -149,7 +149,9 @@ def _say_forwards(forwards, gdb_port=None):
 
 def gdb_argv(image, port, batch=()):
     """gdb-multiarch with the image's symbols, attached to the stub at 127.0.0.1:port."""
-    return ["gdb-multiarch", "-q", image, "-ex", "target remote 127.0.0.1:%d" % port] + list(batch)
+    # remotetimeout: the lab is slow (TCG); gdb's 2 s would resend packets being answered.
+    return ["gdb-multiarch", "-q", image, "-ex", "set remotetimeout 20",
+            "-ex", "target remote 127.0.0.1:%d" % port] + list(batch)
 
 
 def run(proj, app, args, mem=None, host_opts=(), ports=(), net=False, gdb_port=None,
