@@ -36,11 +36,17 @@ def _default_sigint():
 
 
 class BgRun:
-    def __init__(self, argv, ports=()):
+    def __init__(self, argv, ports=(), stdin=None):
+        """stdin: bytes for build.py's standard input (what a user would type), else none."""
         self.ports = list(ports)
         self.out = tempfile.TemporaryFile()
+        if stdin is not None:
+            self._in = tempfile.TemporaryFile()
+            self._in.write(stdin)
+            self._in.seek(0)
         self.p = subprocess.Popen([sys.executable, os.path.join(ROOT, "build.py")] + argv,
-                                  stdin=subprocess.DEVNULL, stdout=self.out,
+                                  stdin=self._in if stdin is not None else subprocess.DEVNULL,
+                                  stdout=self.out,
                                   stderr=subprocess.STDOUT, start_new_session=True,
                                   preexec_fn=_default_sigint)
 

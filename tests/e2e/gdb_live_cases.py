@@ -157,8 +157,34 @@ CASES = [
 ]
 
 
+def _case_open_gdb(proj):
+    """`./build.py run gdbdemo --gdb -- 5`: build.py itself opens gdb-multiarch on the image,
+    attached through the lab's forward; gdb reads what a user types (here: its stdin)."""
+    typed = b"break tick\ncontinue\nprint step\nbt\ndelete\ncontinue\n"
+    bg = BgRun(["run", "gdbdemo", "--gdb", "--", "5"], stdin=typed)
+    problem = None
+    st = bg.wait(240)
+    if st is None:
+        problem = "build.py --gdb did not end"
+    elif st != 5:
+        problem = "build.py's status %s, not the guest's 5" % st
+    missing = in_order(bg.text(), ["Reading symbols from", "gdbdemo.duet.elf",
+                                   "Breakpoint 1, tick (step=1)", "$1 = 1",
+                                   "#1  ", "in main (argc=2",
+                                   "[Inferior 1 (Remote target) exited with code 05]"])
+    if missing and not problem:
+        problem = "the session lacks %r (in order)" % missing
+    left = bg.finish(5)
+    problem = problem or left
+    return problem and "%s | %r" % (problem, bg.tail(900))
+
+
 def run(proj, res, pattern, check_output=None):
     import shutil
+    name = "gdb live: ./build.py run APP --gdb opens gdb-multiarch attached, symbols loaded"
+    if not pattern or pattern in name:
+        res.add(name, _case_open_gdb(proj) if shutil.which("gdb-multiarch") else
+                "gdb-multiarch is not installed (./build.py setup installs it)")
     for c in CASES:
         if pattern and pattern not in c.name:
             continue

@@ -179,6 +179,9 @@ def run(proj, app, args, mem=None, host_opts=(), ports=(), net=False, gdb_port=N
         return 2
     opts = (["--mem=" + mem] if mem else []) + opts
     gdb = open_gdb or gdb_port is not None
+    if gdb_port is not None and not 1 <= gdb_port <= 65535:
+        ui.error("--gdb-port %d: not a TCP port (1..65535)" % gdb_port)
+        return 2
     if gdb and gdb_port is None:
         gdb_port = _free_port()
     image = proj.build([proj.app_dir(app)], ["duet"], native=False)[0]

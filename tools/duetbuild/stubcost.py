@@ -114,6 +114,12 @@ def main():
         print("%-22s %12.0f %12.0f %8.3f %8.1f%% %8.1f%%" % (
             name, a, b, a / b if b else 0, 100 * spread(per["A"][name]),
             100 * spread(per["B"][name])))
+    for row in ("hypercall", "hvc_user"):
+        if all(row in per[w] and "floor_mmio_exit" in per[w] for w in "AB"):
+            ra = statistics.median(per["A"][row]) / statistics.median(per["A"]["floor_mmio_exit"])
+            rb = statistics.median(per["B"][row]) / statistics.median(per["B"]["floor_mmio_exit"])
+            print("%-22s %12.3f %12.3f %8.3f   (each side's own ratio to its floor MMIO exit)"
+                  % (row + " / floor", ra, rb, ra / rb))
     if boots["A"] and boots["B"]:
         a, b = statistics.median(boots["A"]), statistics.median(boots["B"])
         print("%-22s %12.2f %12.2f %8.3f %8.1f%% %8.1f%%   (ms, n=%d+%d)" % (
