@@ -79,12 +79,19 @@ GDB_SHELL_CASES = [
 ]
 
 
+def binutil(name):
+    """aarch64 binutils: the cross ones on x86_64, the machine's own on arm64."""
+    import shutil
+    cross = "aarch64-linux-gnu-" + name
+    return cross if shutil.which(cross) else name
+
+
 def symbol(app, name):
     """A symbol's address in build/apps/APP.duet.elf (looked up when the case runs, after the build)."""
     import os
     import subprocess
     elf = os.path.join(os.path.dirname(__file__), "..", "..", "build", "apps", app + ".duet.elf")
-    out = subprocess.run(["aarch64-linux-gnu-nm", elf], capture_output=True, text=True).stdout
+    out = subprocess.run([binutil("nm"), elf], capture_output=True, text=True).stdout
     for line in out.splitlines():
         f = line.split()
         if len(f) == 3 and f[2] == name:
@@ -133,7 +140,7 @@ def null_load_pc(app="crash", function="main"):
     import re
     import subprocess
     elf = os.path.join(os.path.dirname(__file__), "..", "..", "build", "apps", app + ".duet.elf")
-    nm = subprocess.run(["aarch64-linux-gnu-nm", "-S", elf], capture_output=True, text=True).stdout
+    nm = subprocess.run([binutil("nm"), "-S", elf], capture_output=True, text=True).stdout
     start = size = None
     for line in nm.splitlines():
         f = line.split()
@@ -141,7 +148,7 @@ def null_load_pc(app="crash", function="main"):
             start, size = int(f[0], 16), int(f[1], 16)
     if start is None:
         raise KeyError("%s not in %s" % (function, elf))
-    dis = subprocess.run(["aarch64-linux-gnu-objdump", "-d", "--no-show-raw-insn",
+    dis = subprocess.run([binutil("objdump"), "-d", "--no-show-raw-insn",
                           "--start-address=%#x" % start, "--stop-address=%#x" % (start + size),
                           elf], capture_output=True, text=True).stdout
     zeroed = None
