@@ -205,14 +205,22 @@ def run(proj, app, args, mem=None, host_opts=(), ports=(), net=False, gdb_port=N
         ui.info("net: the guest's net0 is on the lab's network (DHCP: %s); Ctrl-C ends the run"
                 % labnet.GUEST_ADDR)
         _say_forwards(forwards, gdb_port)
-    old_term = signal.signal(signal.SIGTERM, _term_as_interrupt)  # kill PID: end as Ctrl-C does
+    # kill PID or a closed terminal: end as Ctrl-C does
+    old = {sig: signal.signal(sig, _term_as_interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         session.start()
         if gdb:
             return _gdb_session(session, image, gdb_port, open_gdb)
         return session.wait()
+    except KeyboardInterrupt:  # before the session waited (e.g. while the stub starts)
+        session.stop()
+        ui.info("stopped (Ctrl-C): the lab is off")
+        return 130
     finally:
-        signal.signal(signal.SIGTERM, old_term)
+        if session.running():  # whatever went wrong here: no QEMU left behind
+            session.stop()
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
 
 
 def _term_as_interrupt(sig, frame):
@@ -228,7 +236,7 @@ def _gdb_session(session, image, port, open_gdb):
         return session.wait()
     if not shutil.which("gdb-multiarch"):
         ui.error("gdb-multiarch is not installed (./build.py setup installs it); attach with: "
-                 + attach)
+                 + attach + " (Ctrl-C ends the run)")
         return session.wait()
     old = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is gdb's (it stops the guest)
     try:
