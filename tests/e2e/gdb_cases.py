@@ -79,6 +79,17 @@ GDB_SHELL_CASES = [
 ]
 
 
+GDB_SHELL_CASES.append(ShellCase(
+    "gdb: --gdb=ADDR:PORT listens on that address; a bad address or port is refused",
+    "ip link set lo up; ./duet run --gdb=300.1.1.1:1234 apps/hello.duet.elf 2>&1; echo st=$?; "
+    "./duet run --gdb=127.0.0.1:0 apps/hello.duet.elf 2>&1; echo st=$?; "
+    "./duet run --gdb=127.0.0.2:1240 apps/hello.duet.elf > /tmp/ga.out 2>&1 & pid=$!; sleep 1; "
+    "(printf '%s'; sleep 2) | nc 127.0.0.2 1240; echo; wait $pid; echo st=$?; cat /tmp/ga.out"
+    % pkt("c"), 0,
+    ["'300.1.1.1' is not an IPv4 address", "st=2", "not a TCP port", "st=2", reply("W00"),
+     "st=0", "waiting for gdb on 127.0.0.2:1240", "Hello from Duet"], 60))
+
+
 def binutil(name):
     """aarch64 binutils: the cross ones on x86_64, the machine's own on arm64."""
     import shutil
