@@ -88,11 +88,11 @@ def _with(bg, body):
 def _case_httpd(d):
     """GET / and GET /FILE from a tar on block device www (the user's file, shared into the
     lab), byte for byte; a missing file is 404; Ctrl-C ends the run."""
-    body = os.urandom(100 * 1024)
+    blob = os.urandom(100 * 1024)
     site = os.path.join(d, "site")
     os.makedirs(site)
     with open(os.path.join(site, "blob.bin"), "wb") as f:
-        f.write(body)
+        f.write(blob)
     www = os.path.join(d, "www.tar")
     with tarfile.open(www, "w", format=tarfile.USTAR_FORMAT) as t:
         t.add(os.path.join(site, "blob.bin"), "blob.bin")
@@ -106,9 +106,9 @@ def _case_httpd(d):
         if st != 200 or b"Hello from a Duet unikernel" not in page or b"blob.bin" not in page:
             return "GET /: %s %r" % (st, page[:200])
         st, got = _http_get(port, "/blob.bin")
-        if st != 200 or got != body:
+        if st != 200 or got != blob:
             return "GET /blob.bin: status %s, %d of %d bytes, same: %s" % (
-                st, len(got), len(body), got == body)
+                st, len(got), len(blob), got == blob)
         st, _ = _http_get(port, "/nope")
         if st != 404:
             return "GET /nope: status %s, not 404" % st
