@@ -6,6 +6,9 @@
   ./build.py menuconfig            edit it
   ./build.py build [APP...]        build the host and guests into build/
   ./build.py run APP [-- ARGS]     build and boot APP, show its output, return its status
+  ./build.py run APP --net --port 8080:80    ... reachable here: curl http://localhost:8080/
+  ./build.py run APP --gdb         ... held for gdb; gdb-multiarch opens attached (--gdb-port N:
+                                   only the stub, on 127.0.0.1:N here)
   ./build.py lab [--script FILE | --shell]
                                    boot the lab with the current build (/duet inside)
   ./build.py test                  unit tests + end-to-end tests; ends "N passed, N failed"
