@@ -156,6 +156,23 @@ def _case_udpecho(d):
     return _with(bg, body)
 
 
+def _case_qemu_virt(d):
+    """The same command on --platform qemu-virt: QEMU's board here, its NIC forwarded."""
+    port = free_port()
+    bg = BgRun(["run", "tcpecho", "--platform", "qemu-virt", "--port", "tcp:%d:7" % port, "--",
+                "for=15"], ports=[port])
+
+    def body():
+        if not bg.wait_for("tcpecho: echoing TCP port 7", 120):
+            return "tcpecho never listened | %r" % bg.tail()
+        problem = _tcp_echo(port, 64 * 1024)
+        if problem:
+            return problem
+        st = bg.wait(60)
+        return None if st == 0 else "status %s after the guest's exit | %r" % (st, bg.tail())
+    return _with(bg, body)
+
+
 def _case_bad_ports(d):
     """A malformed --port and a port this machine already uses are refused before a lab boots."""
     for spec, words in (("80", "HOSTPORT:GUESTPORT"), ("tcp:0:80", "1..65535"),
@@ -189,6 +206,7 @@ CASES = [
      _case_tcpecho),
     ("port forward: UDP echo through --port udp:, Ctrl-C ends the run", _case_udpecho),
     ("port forward: a malformed or busy --port is refused before the lab boots", _case_bad_ports),
+    ("port forward: --platform qemu-virt, TCP echo through QEMU's own NIC", _case_qemu_virt),
 ]
 
 

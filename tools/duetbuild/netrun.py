@@ -159,15 +159,14 @@ def run(proj, app, args, mem=None, host_opts=(), ports=(), net=False, gdb_port=N
     """./build.py run with --net/--port and/or --gdb/--gdb-port. Returns duet's status."""
     from duetlab import LabError, labnet, native_possible
     from . import hostopts
-    if (platform or proj.platform()) != "duet":
-        ui.error("--net, --port and --gdb need the duet platform")
-        return 2
     try:
         forwards = [labnet.parse_port(p) for p in ports]
     except LabError as e:
         ui.error(str(e))
         return 2
     net = net or bool(forwards)
+    if (platform or proj.platform()) == "qemu-virt":
+        return _qemu_virt(proj, app, args, host_opts, forwards, gdb_port, open_gdb)
     if net and any(o.startswith("--net:net0=") for o in host_opts):
         ui.error("--net attaches net0 itself: leave out --net:net0=TAP (or --net)")
         return 2
@@ -250,6 +249,54 @@ def _gdb_session(session, image, port, open_gdb):
         signal.signal(signal.SIGINT, old)
     # gdb killed the guest (quit) or detached (the guest runs on to its end or Ctrl-C).
     return session.wait()
+
+
+def _qemu_virt(proj, app, args, host_opts, forwards, gdb_port, open_gdb):
+    """--platform qemu-virt: QEMU's virt board here, its user-mode NIC with the forwards
+    (DHCP gives the guest 10.0.2.15), QEMU's own gdb stub for --gdb (-gdb ... -S)."""
+    from duetlab import LabError, labnet
+    from . import runner
+    if host_opts:
+        ui.error("%s: duet run's options need the duet platform" % " ".join(host_opts))
+        return 2
+    gdb = open_gdb or gdb_port is not None
+    if gdb and gdb_port is None:
+        gdb_port = _free_port()
+    try:
+        labnet.check_free(forwards + ([labnet.Forward("tcp", gdb_port, "", 0)] if gdb else []))
+    except LabError as e:
+        ui.error(str(e))
+        return 2
+    image = proj.build([proj.app_dir(app)], ["qemu-virt"], host=False, native=False)[0]
+    argv = runner.qemu_virt_argv(image, args) + [
+        "-global", "virtio-mmio.force-legacy=false",  # QEMU 7.2: legacy unless told
+        "-netdev", "user,id=n0" + "".join(",hostfwd=%s:127.0.0.1:%d-:%d" % (
+            f.proto, f.host_port, f.to_port) for f in forwards),
+        "-device", "virtio-net-device,netdev=n0"]
+    if gdb:
+        argv += ["-gdb", "tcp:127.0.0.1:%d" % gdb_port, "-S"]
+    _say_forwards(forwards)
+    qemu = subprocess.Popen(argv, stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        if gdb:
+            attach = gdb_argv(image, gdb_port)
+            if not open_gdb:
+                ui.info("gdb: QEMU waits for gdb on 127.0.0.1:%d; attach with: %s"
+                        % (gdb_port, " ".join(shlex.quote(a) for a in attach)))
+            else:
+                old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+                try:
+                    subprocess.call(attach)
+                finally:
+                    signal.signal(signal.SIGINT, old)
+        return qemu.wait()
+    except KeyboardInterrupt:
+        ui.info("stopped (Ctrl-C)")
+        return 130
+    finally:
+        if qemu.poll() is None:
+            from duetlab import qemu as labqemu
+            labqemu.stop(qemu)
 
 
 def _native(proj, image, args, opts, forwards, net, gdb_port, open_gdb):
