@@ -137,3 +137,29 @@ class Forwards(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class NativeTap(unittest.TestCase):
+    """A native --net run without root and without the tap: the exact commands, status 2,
+    nothing started."""
+
+    def test_instructions_when_not_root(self):
+        import contextlib
+        import io
+        from unittest import mock
+        from duetbuild import netrun
+        err = io.StringIO()
+        real_exists = os.path.exists
+        with mock.patch("os.geteuid", return_value=1000), \
+                mock.patch("os.path.exists",
+                           side_effect=lambda p: False if p.startswith("/sys/class/net/")
+                           else real_exists(p)), \
+                mock.patch("subprocess.Popen", side_effect=AssertionError("started duet")), \
+                mock.patch.dict(os.environ, {"USER": "alice"}), \
+                contextlib.redirect_stderr(err), contextlib.redirect_stdout(err):
+            st = netrun._native(None, "img.elf", [], [], [], True, None, False)
+        self.assertEqual(st, 2)
+        text = err.getvalue()
+        for want in ("sudo ip tuntap add duet-tap0 mode tap user alice",
+                     "sudo ip addr add 10.0.2.2/24 dev duet-tap0", "sudo ip link set duet-tap0 up"):
+            self.assertIn(want, text)
