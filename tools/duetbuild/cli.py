@@ -109,6 +109,9 @@ def dispatch(root, args):
         if args.command == "run":
             from . import runner
             if args.gdb or args.gdb_port is not None or args.net or args.port:
+                if args.core_dir:
+                    ui.error("--core-dir goes without --net, --port and --gdb (for now)")
+                    return 2
                 from . import netrun
                 return netrun.run(proj, args.app, args.args, args.mem, args.host_opts,
                                   args.port, args.net, args.gdb_port, args.gdb, args.platform)
