@@ -6,6 +6,9 @@
   ./build.py menuconfig            edit it
   ./build.py build [APP...]        build the host and guests into build/
   ./build.py run APP [-- ARGS]     build and boot APP, show its output, return its status
+  ./build.py run APP --net --port 8080:80    ... reachable here: curl http://localhost:8080/
+  ./build.py run APP --gdb         ... held for gdb; gdb-multiarch opens attached (--gdb-port N:
+                                   only the stub, on 127.0.0.1:N here)
   ./build.py lab [--script FILE | --shell]
                                    boot the lab with the current build (/duet inside)
   ./build.py test                  unit tests + end-to-end tests; ends "N passed, N failed"
@@ -65,6 +68,10 @@ def main():
     p.add_argument("--mem", help="guest RAM, e.g. 64M")
     p.add_argument("--gdb", action="store_true", help="wait for gdb and open gdb-multiarch on it")
     p.add_argument("--gdb-port", type=int, default=None, help="only start the gdb stub on this port")
+    p.add_argument("--net", action="store_true",
+                   help="a network this machine reaches: the guest's net0 (in the lab: through QEMU)")
+    p.add_argument("--port", action="append", default=[], metavar="[tcp:|udp:]HOST:GUEST",
+                   help="forward 127.0.0.1:HOST here to the guest's port GUEST (implies --net)")
     p.add_argument("--core-dir", help="on a crash, bring the guest's ELF core back into this directory")
     p.epilog = ("Other options go to `duet run` (--block:NAME=FILE, --net:NAME=TAP, "
                 "--env NAME=VALUE, --verbose, ...; see duet run --help), with paths "

@@ -1,7 +1,7 @@
 /*
  * httpd: HTTP/1.0 over lwIP's raw TCP API. GET / is an index page; GET
  * /NAME sends file NAME of the tar archive on block device `www` (an empty
- * device serves only the index). One response per connection, then close.
+ * device, or none, serves only the index). One response per connection, then close.
  *     tar -cf www.tar -C site . && duet run --net:net0=tap0 --block:www=www.tar \
  *         httpd.duet.elf -- net0=10.0.2.2/24 [port=80] [for=SECONDS]
  */
@@ -165,7 +165,7 @@ int main(int argc, char **argv)
 {
     unsigned port = netstack_arg_uint(argc, argv, "port", 80);
     int disk = duet_block_open("www");
-    int files = disk < 0 ? -1 : tarfs_mount(disk);
+    int files = disk < 0 ? 0 : tarfs_mount(disk); /* no www: only the index */
     if (files < 0) {
         printf("httpd: block device www is not readable\n");
         return 1;

@@ -62,23 +62,41 @@ struct gdb_stub *gdb_stub_listen(const char *spec, char *err, size_t errlen)
         strcpy(g->unix_path, a.sun_path);
         snprintf(g->where, sizeof g->where, "%s", spec + 5);
     } else {
+        /* [ADDR:]PORT, ADDR an IPv4 address (default 127.0.0.1): the lab listens on its
+         * NIC's address so that QEMU can forward the user's port to it. */
+        char addr_text[INET_ADDRSTRLEN] = "127.0.0.1";
+        const char *colon = strrchr(spec, ':'), *port_text = colon ? colon + 1 : spec;
+        struct in_addr addr;
         uint64_t port;
-        if (strict_u64(spec, 65535, &port) < 0 || port < 1) {
-            errmsg(err, errlen, "--gdb=%s: not a TCP port (1..65535) or unix:PATH", spec);
+        if (colon && (size_t)(colon - spec) >= sizeof addr_text) {
+            errmsg(err, errlen, "--gdb=%s: not [ADDR:]PORT (an IPv4 address) or unix:PATH", spec);
+            goto fail;
+        }
+        if (colon) {
+            memcpy(addr_text, spec, (size_t)(colon - spec));
+            addr_text[colon - spec] = 0;
+        }
+        if (inet_pton(AF_INET, addr_text, &addr) != 1) {
+            errmsg(err, errlen, "--gdb=%s: '%s' is not an IPv4 address", spec, addr_text);
+            goto fail;
+        }
+        if (strict_u64(port_text, 65535, &port) < 0 || port < 1) {
+            errmsg(err, errlen, "--gdb=%s: not a TCP port (1..65535), ADDR:PORT or unix:PATH",
+                   spec);
             goto fail;
         }
         struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+                                 .sin_addr = addr };
         int one = 1;
         g->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (g->listen_fd >= 0)
             setsockopt(g->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
         if (g->listen_fd < 0 || bind(g->listen_fd, (struct sockaddr *)&a, sizeof a) < 0) {
-            errmsg(err, errlen, "gdb: cannot listen on 127.0.0.1:%llu: %s",
+            errmsg(err, errlen, "gdb: cannot listen on %s:%llu: %s", addr_text,
                    (unsigned long long)port, strerror(errno));
             goto fail;
         }
-        snprintf(g->where, sizeof g->where, "127.0.0.1:%llu", (unsigned long long)port);
+        snprintf(g->where, sizeof g->where, "%s:%llu", addr_text, (unsigned long long)port);
     }
     if (listen(g->listen_fd, 1) < 0) {
         errmsg(err, errlen, "gdb: listen: %s", strerror(errno));

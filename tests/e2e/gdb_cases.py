@@ -1,7 +1,7 @@
 """gdb stub cases in the lab (duet run --gdb): busybox nc plays gdb with a
 scripted remote-protocol dialog and the stub's replies are checked, framed
-and checksummed as gdb would see them. (gdb-multiarch itself cannot reach
-the lab yet: it has no NIC to forward a port through.)
+and checksummed as gdb would see them. gdb-multiarch itself, attached from
+this machine through the lab's NIC: gdb_live_cases.py.
 """
 from cases import ShellCase
 
@@ -39,15 +39,7 @@ def gdb_case(name, app, steps, expect, status, timeout=60, extra="", guest=("Hel
 
 ENTRY = 0x40100000  # the image's first instruction (memmap.h: the image from 0x4010_0000)
 
-# crash null faults at main+88 (build/apps/crash.duet.elf is reproducible; the core cases
-# check the same address by source line).
-CRASH_NULL_PC = 0x40100160
-
 GDB_SHELL_CASES = [
-    gdb_case("a guest crash stops in gdb at the faulting instruction, then X on continue",
-             "crash", [pkt("c"), "sleep 4", pkt("p20"), pkt("c")],
-             [reply("T0bthread:1;"), reply(CRASH_NULL_PC.to_bytes(8, "little").hex()), reply("X0b")],
-             112, timeout=90, args="-- null", guest=("NULL pointer dereference",)),
     gdb_case("held at the first instruction; registers, memory, continue to exit status",
              "hello",
              [pkt("qSupported:swbreak+;hwbreak+"), pkt("?"), pkt("p20"),
@@ -87,12 +79,30 @@ GDB_SHELL_CASES = [
 ]
 
 
+GDB_SHELL_CASES.append(ShellCase(
+    "gdb: --gdb=ADDR:PORT listens on that address; a bad address or port is refused",
+    "ip link set lo up; ./duet run --gdb=300.1.1.1:1234 apps/hello.duet.elf 2>&1; echo st=$?; "
+    "./duet run --gdb=127.0.0.1:0 apps/hello.duet.elf 2>&1; echo st=$?; "
+    "./duet run --gdb=127.0.0.2:1240 apps/hello.duet.elf > /tmp/ga.out 2>&1 & pid=$!; sleep 1; "
+    "(printf '%s'; sleep 2) | nc 127.0.0.2 1240; echo; wait $pid; echo st=$?; cat /tmp/ga.out"
+    % pkt("c"), 0,
+    ["'300.1.1.1' is not an IPv4 address", "st=2", "not a TCP port", "st=2", reply("W00"),
+     "st=0", "waiting for gdb on 127.0.0.2:1240", "Hello from Duet"], 60))
+
+
+def binutil(name):
+    """aarch64 binutils: the cross ones on x86_64, the machine's own on arm64."""
+    import shutil
+    cross = "aarch64-linux-gnu-" + name
+    return cross if shutil.which(cross) else name
+
+
 def symbol(app, name):
     """A symbol's address in build/apps/APP.duet.elf (looked up when the case runs, after the build)."""
     import os
     import subprocess
     elf = os.path.join(os.path.dirname(__file__), "..", "..", "build", "apps", app + ".duet.elf")
-    out = subprocess.run(["aarch64-linux-gnu-nm", elf], capture_output=True, text=True).stdout
+    out = subprocess.run([binutil("nm"), elf], capture_output=True, text=True).stdout
     for line in out.splitlines():
         f = line.split()
         if len(f) == 3 and f[2] == name:
@@ -134,5 +144,46 @@ def _watch_stack():
                     args="-- 7", guest=())
 
 
-GDB_SHELL_CASES += [LazyGdbCase("register write at exit()", _exit_register),
+def null_load_pc(app="crash", function="main"):
+    """Where `crash null` faults: in FUNCTION's disassembly (its range from nm -S), the load
+    through a register that the instruction before set to zero (`mov xN, #0x0; ldr wM, [xN]`)."""
+    import os
+    import re
+    import subprocess
+    elf = os.path.join(os.path.dirname(__file__), "..", "..", "build", "apps", app + ".duet.elf")
+    nm = subprocess.run([binutil("nm"), "-S", elf], capture_output=True, text=True).stdout
+    start = size = None
+    for line in nm.splitlines():
+        f = line.split()
+        if len(f) == 4 and f[3] == function:
+            start, size = int(f[0], 16), int(f[1], 16)
+    if start is None:
+        raise KeyError("%s not in %s" % (function, elf))
+    dis = subprocess.run([binutil("objdump"), "-d", "--no-show-raw-insn",
+                          "--start-address=%#x" % start, "--stop-address=%#x" % (start + size),
+                          elf], capture_output=True, text=True).stdout
+    zeroed = None
+    for line in dis.splitlines():
+        m = re.match(r"\s*([0-9a-f]+):\s+(\S+)\s*(.*)", line)
+        if not m:
+            continue
+        addr, op, args = int(m.group(1), 16), m.group(2), m.group(3)
+        if zeroed and op.startswith("ldr") and re.search(r"\[%s\]" % zeroed, args):
+            return addr
+        z = re.match(r"(x\d+), #0x0\b", args) if op == "mov" else None
+        zeroed = z.group(1) if z else None
+    raise KeyError("no load through a zeroed register in %s's %s" % (app, function))
+
+
+def _crash_stop():
+    pc = null_load_pc()
+    return gdb_case("a guest crash stops in gdb at the faulting instruction, then X on continue",
+                    "crash", [pkt("c"), "sleep 4", pkt("p20"), pkt("c")],
+                    [reply("T0bthread:1;"), reply(pc.to_bytes(8, "little").hex()), reply("X0b")],
+                    112, timeout=90, args="-- null", guest=("NULL pointer dereference",))
+
+
+GDB_SHELL_CASES += [LazyGdbCase("a guest crash stops in gdb at the faulting instruction, then X on continue",
+                                _crash_stop),
+                    LazyGdbCase("register write at exit()", _exit_register),
                     LazyGdbCase("write watchpoint", _watch_stack)]

@@ -114,10 +114,13 @@ def dispatch(root, args):
             return 0
         if args.command == "run":
             from . import runner
-            if getattr(args, "gdb", False) or getattr(args, "gdb_port", None):
-                from . import debugrun
-                return debugrun.run_with_gdb(proj, args.app, args.args, args.mem,
-                                             args.gdb_port or 1234, args.gdb)
+            if args.gdb or args.gdb_port is not None or args.net or args.port:
+                if args.core_dir:
+                    ui.error("--core-dir goes without --net, --port and --gdb (for now)")
+                    return 2
+                from . import netrun
+                return netrun.run(proj, args.app, args.args, args.mem, args.host_opts,
+                                  args.port, args.net, args.gdb_port, args.gdb, args.platform)
             if getattr(args, "core_dir", None):
                 from . import debugrun
                 return debugrun.run_with_core(proj, args.app, args.args, args.mem, args.core_dir)

@@ -5,6 +5,7 @@ machine, beside the image it needs (gdb-multiarch IMAGE CORE).
 The lab has no shared folder, so the core comes back through the lab's
 console: gzip + base64 between marker lines, after the guest's output.
 Cores never replace a file here either: a taken name gets a suffix.
+(`--gdb` and `--gdb-port` are netrun.py's: the stub's port comes through the lab's NIC.)
 """
 import base64
 import gzip
@@ -64,27 +65,3 @@ def run_with_core(proj, app, args, mem, core_dir, echo=True):
         ui.error("the lab did not finish in time; killed")
         return TIMEOUT_STATUS
     return res.status
-
-
-def run_with_gdb(proj, app, args, mem, port, open_gdb):
-    """`./build.py run APP --gdb` / `--gdb-port N`: duet waits for gdb on 127.0.0.1:PORT;
-    with --gdb, gdb-multiarch opens the image's symbols and attaches. Needs the guest's
-    port on this machine: native arm64 KVM. The lab has no NIC to forward it through yet."""
-    import subprocess
-    from duetlab import native_possible
-    if not native_possible():
-        ui.error("--gdb needs arm64 KVM on this machine: the lab cannot forward a port yet "
-                 "(inside it: ./build.py lab --shell, then ./duet run --gdb=%d apps/%s.duet.elf)"
-                 % (port, app))
-        return 2
-    image = proj.build([proj.app_dir(app)], ["duet"], native=False)[0]
-    argv = [proj.host_binary(), "run", "--gdb=%d" % port] + (["--mem=" + mem] if mem else [])
-    duet = subprocess.Popen(argv + [image, "--"] + list(args))
-    if not open_gdb:
-        return duet.wait()
-    try:
-        subprocess.call(["gdb-multiarch", image, "-ex", "target remote 127.0.0.1:%d" % port])
-    finally:
-        if duet.poll() is None:
-            duet.terminate()
-    return duet.wait()

@@ -13,6 +13,8 @@ from .testrun_check import check_output
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests", "e2e"))
 import bad_images  # noqa: E402
 import cases  # noqa: E402
+import gdb_live_cases  # noqa: E402
+import portfwd_cases  # noqa: E402
 import run_cases  # noqa: E402
 
 
@@ -204,7 +206,7 @@ def main(proj, unit_only=False, pattern=None):
     res = Results()
     apps = sorted(({c.app for c in cases.GUEST_CASES} - {"bigroot"}) |
                   {"blocktest", "dirtest", "hostile", "pingd", "udpecho", "tcpecho", "httpd",
-                   "exitbench", "l2fwd", "sockecho", "socktest", "microsocks"})
+                   "exitbench", "l2fwd", "sockecho", "socktest", "microsocks", "gdbdemo"})
     images = proj.build(apps, ["duet"], unit=True)
     if not unit_only:  # the same programs natively, for the socket cases (apps/NAME.linux)
         images += proj.build_lab_native(["socktest"])
@@ -225,6 +227,8 @@ def main(proj, unit_only=False, pattern=None):
         qemunet.cases_run(proj, res, pattern)
         usercases.run(proj, res, pattern)
         run_cases.run(proj, res, pattern, check_output)
+        portfwd_cases.run(proj, res, pattern)
+        gdb_live_cases.run(proj, res, pattern)
         lab_cases(proj, res, images, images_dir, pattern)
         from . import coretest
         coretest.run(proj, res, pattern)

@@ -86,10 +86,12 @@ class Lab:
         from . import payload
         return payload.build(self.cache, payload.NETTOOLS)
 
-    def run(self, script, files, timeout=120, extra=(), shares=()):
+    def run(self, script, files, timeout=120, extra=(), shares=(), nic=None, on_start=None):
         """extra: archives to append to the initramfs (ignored natively).
         shares: (host folder, tag) pairs, mounted read-write at /mnt/TAG in
-        the lab through 9p (natively the script uses the folders directly)."""
+        the lab through 9p (natively the script uses the folders directly).
+        nic: forwards (labnet.Forward) for the lab's user-mode NIC, eth0 inside;
+        None: no NIC. timeout None: no limit. on_start(popen): see qemu.run."""
         if native_possible():
             from . import native
             return native.run(script, files, timeout)
@@ -100,10 +102,11 @@ class Lab:
             append = "console=ttyAMA0 quiet loglevel=1 panic=-1 duet.nonce=" + nonce
             if shares:
                 append += " duet.shares=" + ",".join(tag for _, tag in shares)
-            cmd = qemu.argv(vmlinuz, initrd, self.smp, self.mem_mb, append, shares=shares)
+            cmd = qemu.argv(vmlinuz, initrd, self.smp, self.mem_mb, append, shares=shares,
+                            nic=nic)
             if self.verbose:
                 print("+ " + " ".join(cmd), flush=True)
-            text, timed_out = qemu.run(cmd, timeout)
+            text, timed_out = qemu.run(cmd, timeout, on_start)
         finally:
             os.unlink(initrd)
         return _result(frames.parse(text, nonce), timed_out, text)

@@ -6,11 +6,12 @@ Two kernels, chosen with DUET_LAB_KERNEL (default the newer):
         the rest of today's KVM.
 Each is the package Debian's linux-image-arm64 metapackage depends on in
 that suite (CONFIG_KVM=y, VHE, GICv3 vGIC), fetched through a private apt
-(debian.py). The cache keeps LAB_CACHE/linux-VERSION/ with the vmlinuz and
+(debian.py). The cache keeps LAB_CACHE/linux-VERSION-HASH/ (HASH: of MODULES) with the vmlinuz and
 modules/ (MODULES and their dependencies, uncompressed, with `order`, the
 load order); the folder appears whole (renamed into place) or not at all.
 """
 import glob
+import hashlib
 import os
 import shutil
 import subprocess
@@ -24,8 +25,11 @@ __all__ = ["LabError", "cache_dir", "choice", "kernel", "modules", "busybox"]
 SUITES = {"6.1": "bookworm", "6.12": "trixie"}
 DEFAULT = "6.12"
 # Tap devices and veth pairs (network tests), vhost-net, 9p over virtio
-# (QEMU's virtfs) and bridges; their dependencies come along.
-MODULES = ["tun", "veth", "vhost_net", "virtio_mmio", "9pnet_virtio", "9p", "bridge"]
+# (QEMU's virtfs), bridges and virtio_net (the lab's own NIC, a QEMU user-mode
+# network that `./build.py run --net/--gdb` bridges to the guest's tap);
+# their dependencies come along.
+MODULES = ["tun", "veth", "vhost_net", "virtio_mmio", "9pnet_virtio", "9p", "bridge",
+           "virtio_net"]
 
 
 def cache_dir(override=None):
@@ -46,7 +50,11 @@ def choice(version=None):
 
 
 def _folder(d, version):
-    return os.path.join(d, "linux-" + version)
+    """linux-VERSION-HASH: one folder per MODULES list, so trees with different
+    lists (branches, older checkouts) share the cache without fetching over
+    each other's folder."""
+    key = hashlib.sha256(" ".join(MODULES).encode()).hexdigest()[:8]
+    return os.path.join(d, "linux-%s-%s" % (version, key))
 
 
 def _complete(folder):

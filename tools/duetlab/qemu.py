@@ -22,13 +22,17 @@ def share_args(shares):
     return a
 
 
-def argv(kernel, initrd, smp, mem_mb, append, interactive=False, shares=()):
+def argv(kernel, initrd, smp, mem_mb, append, interactive=False, shares=(), nic=None):
+    """nic: None (no NIC), or the lab's user-mode NIC with these forwards (labnet.py)."""
     a = [QEMU, "-M", "virt,virtualization=on,gic-version=3", "-cpu", "max,pauth=off",
          "-smp", str(smp), "-m", str(mem_mb), "-no-reboot", "-nographic",
          "-kernel", kernel, "-initrd", initrd, "-append", append,
          # No NIC: the lab's networks are taps and veths inside it (and the
          # default virtio NIC wants ipxe's option ROM, not always installed).
          "-nic", "none"] + share_args(shares)
+    if nic is not None:
+        from . import labnet
+        a += labnet.qemu_args(nic)
     if not interactive:
         a[a.index("-nographic")] = "-display"
         a[a.index("-display") + 1:a.index("-display") + 1] = ["none", "-serial", "stdio",
@@ -36,10 +40,28 @@ def argv(kernel, initrd, smp, mem_mb, append, interactive=False, shares=()):
     return a
 
 
-def run(cmd, timeout):
-    """Runs QEMU with the console on a pipe; returns (console text, timed out)."""
+def stop(p):
+    """Ends QEMU (SIGTERM: it exits at once), and anything left in its session."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(p.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            p.wait(timeout=5)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def run(cmd, timeout, on_start=None):
+    """Runs QEMU with the console on a pipe; returns (console text, timed out).
+    timeout None: until the lab powers off. on_start(popen) is called once QEMU
+    runs (so another thread can stop it); Ctrl-C here stops QEMU, then goes on up."""
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, start_new_session=True)
+    if on_start:
+        on_start(p)
     chunks = []
 
     def reader():
@@ -57,6 +79,9 @@ def run(cmd, timeout):
         except ProcessLookupError:
             pass
         p.wait()
+    except BaseException:  # Ctrl-C: no QEMU left behind
+        stop(p)
+        raise
     t.join(timeout=5)
     return b"".join(chunks).decode("utf-8", "replace"), timed_out
 
