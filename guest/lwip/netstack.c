@@ -88,6 +88,11 @@ static int add_device(int dev, int argc, char **argv)
     for (int i = 1; i < argc; i++)
         if ((addr = address_for(argv[i], d->info.name)))
             break;
+    if (!addr) {  /* the same setting the socket layer reads: DUET_NET_<dev> */
+        char key[48];
+        snprintf(key, sizeof key, "DUET_NET_%s", d->info.name);
+        addr = getenv(key);
+    }
     ip4_addr_t ip, mask, gw;
     int dhcp = !addr || !strcmp(addr, "dhcp");
     if (dhcp) {

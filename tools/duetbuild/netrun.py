@@ -10,8 +10,9 @@ left behind).
 
 On an arm64 machine with /dev/kvm: a tap duet-tap0 with 10.0.2.2/24 (made
 as root, removed afterwards; otherwise the commands to make it are
-printed), the guest told net0=10.0.2.15/24,gw=10.0.2.2 unless its
-arguments name net0 already, and each --port forwarded by portfwd.py.
+printed), the guest told DUET_NET_net0=10.0.2.15/24,gw=10.0.2.2 (an
+environment variable, so a POSIX program's argv stays its own) unless its
+options or arguments set net0 already, and each --port forwarded by portfwd.py.
 """
 import os
 import shlex
@@ -322,8 +323,10 @@ def _native(proj, image, args, opts, forwards, net, gdb_port, open_gdb):
                     return 2
             made = True
         opts = ["--net:net0=" + NATIVE_TAP] + opts
-        if not any(a.startswith("net0=") for a in args):
-            args.append("net0=%s/24,gw=%s" % ("10.0.2.15", NATIVE_HOST_ADDR))
+        if not any(o.startswith("DUET_NET_net0=") for o in opts) and \
+                not any(a.startswith("net0=") for a in args):
+            # read by the socket layer and by raw-API apps alike; not an argv entry
+            opts = opts + ["--env", "DUET_NET_net0=10.0.2.15/24,gw=%s" % NATIVE_HOST_ADDR]
         ui.info("net: the guest's net0 is 10.0.2.15 on %s (%s/24); Ctrl-C ends the run"
                 % (NATIVE_TAP, NATIVE_HOST_ADDR))
     if gdb_port is not None:
