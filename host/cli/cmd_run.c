@@ -14,7 +14,6 @@
 #include "cli/run_report.h"
 #include "devices/block/block_dev.h"
 #include "devices/net/net_dev.h"
-#include "devices/net/net_rx.h"
 #include "debug/core_dump.h"
 #include "debug/gdb_stub.h"
 #include "devices/virtio/virtio_net.h"
@@ -41,13 +40,13 @@ static struct net_dev nets[NET_MAX_DEVICES];
 static struct dir_share dirs[DIR_MAX_SHARES];
 static struct virtio_net vnets[NET_MAX_DEVICES];
 
-enum { NETS_HYPERCALL, NETS_VIRTIO_VHOST, NETS_VIRTIO_THREAD };
+enum { NETS_NONE, NETS_VIRTIO_VHOST, NETS_VIRTIO_THREAD };
 
-/* How the NICs reach the guest (--net-backend), or -1 with a reason in err. */
+/* Who serves the NICs' rings (--net-backend), or -1 with a reason in err. */
 static int choose_backend(const struct run_options *o, char *err, size_t errlen)
 {
-    if (o->nnets == 0 || o->net_backend == NET_BACKEND_HYPERCALL)
-        return NETS_HYPERCALL;
+    if (o->nnets == 0)
+        return NETS_NONE;
     if (o->net_backend == NET_BACKEND_THREAD)
         return NETS_VIRTIO_THREAD;
     char why[200];
@@ -93,7 +92,7 @@ static int check_manifest(const struct image_file *image, const struct run_optio
 }
 
 /* Block files and taps; network device i signals on SPI DUET_IRQ_DEVICE(i). */
-static int open_devices(const struct run_options *o, int virtio, char *err, size_t errlen)
+static int open_devices(const struct run_options *o, char *err, size_t errlen)
 {
     for (unsigned i = 0; i < o->nblocks; i++)
         if (block_open(&blocks[i], &o->blocks[i], err, errlen) < 0)
@@ -102,13 +101,12 @@ static int open_devices(const struct run_options *o, int virtio, char *err, size
         if (dir_open(&dirs[i], &o->dirs[i], err, errlen) < 0)
             return -1;
     for (unsigned i = 0; i < o->nnets; i++)
-        if (net_open(&nets[i], &o->nets[i], DUET_IRQ_DEVICE(i), virtio, err, errlen) < 0)
+        if (net_open(&nets[i], &o->nets[i], DUET_IRQ_DEVICE(i), err, errlen) < 0)
             return -1;
     return 0;
 }
 
-static int write_device_tree(struct guest_mem *mem, struct vm *vm, const struct run_options *o,
-                             int virtio)
+static int write_device_tree(struct guest_mem *mem, struct vm *vm, const struct run_options *o)
 {
     static char bootargs[DUET_DTB_MAX];
     char err[256];
@@ -131,7 +129,6 @@ static int write_device_tree(struct guest_mem *mem, struct vm *vm, const struct 
         .nnets = o->nnets,
         .dirs = dirs,
         .ndirs = o->ndirs,
-        .net_virtio = virtio,
     };
     /* The guest seeds its stack-protector canary from this. */
     if (getrandom(p.rng_seed, sizeof p.rng_seed, 0) != (ssize_t)sizeof p.rng_seed)
@@ -182,8 +179,7 @@ int cmd_run(int argc, char **argv)
     }
     report_phase(&rep, "ELF load");
     int backend = choose_backend(&o, err, sizeof err);
-    int virtio = backend == NETS_VIRTIO_VHOST || backend == NETS_VIRTIO_THREAD;
-    if (backend < 0 || open_devices(&o, virtio, err, sizeof err) < 0) {
+    if (backend < 0 || open_devices(&o, err, sizeof err) < 0) {
         fprintf(stderr, "duet: %s\n", err);
         return DUET_STATUS_USAGE;
     }
@@ -197,8 +193,7 @@ int cmd_run(int argc, char **argv)
     if (rep.enabled && o.nnets)
         fprintf(stderr, "duet: net: %s\n", backend == NETS_VIRTIO_VHOST
                 ? "virtio-net over virtio-mmio, backend vhost-net"
-                : backend == NETS_VIRTIO_THREAD ? "virtio-net over virtio-mmio, backend duet thread"
-                : "per-frame network hypercalls");
+                : "virtio-net over virtio-mmio, backend duet thread");
 
     struct core_file core = { .dir_fd = -1, .fd = -1 };
     if (o.core && core_prepare(&core, o.core, o.image, err, sizeof err) < 0) {
@@ -219,7 +214,7 @@ int cmd_run(int argc, char **argv)
     if (vm_create_gic(&vm) < 0)
         return host_error(&vm);
     report_phase(&rep, "create vGIC");
-    if (write_device_tree(&mem, &vm, &o, virtio) < 0) {
+    if (write_device_tree(&mem, &vm, &o) < 0) {
         vm_close(&vm);
         return DUET_STATUS_HOST_ERROR;
     }
@@ -229,7 +224,7 @@ int cmd_run(int argc, char **argv)
         return host_error(&vm);
     report_phase(&rep, "vCPU init and registers");
     /* After the vCPU: KVM_IRQFD wants the vGIC initialised. */
-    if (virtio && create_virtio(&vm, &mem, o.nnets, backend == NETS_VIRTIO_VHOST) < 0) {
+    if (o.nnets && create_virtio(&vm, &mem, o.nnets, backend == NETS_VIRTIO_VHOST) < 0) {
         vm_close(&vm);
         return DUET_STATUS_HOST_ERROR;
     }
@@ -241,18 +236,11 @@ int cmd_run(int argc, char **argv)
         .nblocks = o.nblocks,
         .console_fd = STDOUT_FILENO,
         .console_left = o.console_limit ? o.console_limit : UINT64_MAX,
-        .nets = nets,
-        .nnets = o.nnets,
         .dirs = dirs,
         .ndirs = o.ndirs,
-        .vnets = virtio ? vnets : NULL,
-        .nvnets = virtio ? o.nnets : 0,
+        .vnets = vnets,
+        .nvnets = o.nnets,
     };
-    if (o.nnets && !virtio && !(hc.net_rx = net_rx_start(nets, o.nnets, vm.vm_fd, err, sizeof err))) {
-        fprintf(stderr, "duet: %s\n", err);
-        vm_close(&vm);
-        return DUET_STATUS_HOST_ERROR;
-    }
     struct run_stats stats = { 0 };
     fflush(stdout);
     if (gdb) {
@@ -287,7 +275,6 @@ int cmd_run(int argc, char **argv)
     core_discard(&core);
     report_phase(&rep, "guest run");
     report_guest_phases(&rep, &hc);
-    net_rx_stop(hc.net_rx); /* before the VM's fd goes: the thread raises its SPIs */
     for (unsigned i = 0; i < hc.nvnets; i++)
         virtio_net_destroy(&vnets[i]);
     vm_close(&vm);

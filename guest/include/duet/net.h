@@ -1,6 +1,7 @@
 /*
- * Network devices for apps: raw Ethernet frames. Devices are found by name
- * (the host's --net:NAME=TAP). Functions return 0 or a byte count, or a
+ * Network devices for apps: raw Ethernet frames, on virtio-net NICs
+ * (guest/virtio_net.c, both platforms). Devices are found by name (the
+ * host's --net:NAME=TAP; on qemu-virt net0, net1... in device-tree order). Functions return 0 or a byte count, or a
  * negative DUET_E* code (hypercall.h). A TCP/IP stack sits on top of this:
  * lwIP, through guest/lwip (apps that say `uses: lwip` in app.cfg).
  */
@@ -12,6 +13,13 @@
 #include "duet/hypercall.h" /* DUET_NET_FRAME_MAX, DUET_E* */
 
 #define DUET_NET_NAME_MAX 15
+
+struct duet_net_desc {     /* one frame of duet_net_xfer() */
+    uint64_t data;         /* IN: frame (tx) or buffer (rx), a guest address */
+    uint32_t len;          /* IN: frame length (tx) / buffer size, >= mtu+18 (rx);
+                            * OUT (rx): the received frame's length */
+    int32_t  ret;          /* OUT: 0, or DUET_E* for this frame (tx: EINVAL, EAGAIN) */
+};
 
 struct duet_net_info {
     char name[DUET_NET_NAME_MAX + 1];
@@ -32,7 +40,7 @@ int64_t duet_net_send(int dev, const void *frame, size_t len);
  */
 int64_t duet_net_recv(int dev, void *buf, size_t cap);
 /*
- * Many frames in one exit: sends tx[0..ntx-1] (each .len the frame length),
+ * Many frames in one call (one notification each way): sends tx[0..ntx-1] (each .len the frame length),
  * then receives into rx[0..nrx-1] (each .len the buffer size, >= mtu + 18;
  * on return the frame length). Returns the number received, or DUET_E*;
  * *sent gets the number sent (per-frame errors in tx[i].ret). Fewer

@@ -4,14 +4,14 @@ behind a tap) against the same echo services as native Linux processes
 (netload serve-udp / serve-tcp, in a network namespace behind a veth pair),
 alternated in one lab boot. The ratio duet/native is what to read.
 Duet runs once per network backend (vhost: virtio-net on vhost-net; thread:
-virtio-net on duet's own thread; hypercall: the per-frame hypercalls), each
+virtio-net on duet's own thread), each
 with the host CPU it used (duet's process plus its vhost worker thread, from
 /proc) and its exits, per frame the guest moved."""
 import re
 import statistics
 
 ROUNDS = 3
-BACKENDS = ("vhost", "thread", "hypercall")
+BACKENDS = ("vhost", "thread")
 SECONDS = 5
 UDP_SIZE, UDP_WINDOW = 64, 4
 
@@ -83,7 +83,7 @@ def forward_script():
         for size in FWD_SIZES:
             runs = [FWD_BRIDGE.format(secs=SECONDS, size=size)] + [
                 FWD_L2FWD.format(backend=b, secs=SECONDS, size=size, guest_secs=SECONDS + 30)
-                for b in BACKENDS if b != "hypercall"]
+                for b in BACKENDS]
             shift = i % len(runs)
             lines += runs[shift:] + runs[:shift]
     return "\n".join(lines)
