@@ -16,6 +16,7 @@
 #include "devices/net/net_dev.h"
 #include "debug/core_dump.h"
 #include "debug/gdb_stub.h"
+#include "devices/virtio/net_thread.h"
 #include "devices/virtio/virtio_net.h"
 #include "duet/kvm_irq.h"
 #include "duet/memmap.h"
@@ -71,6 +72,50 @@ static int create_virtio(struct vm *vm, struct guest_mem *mem, unsigned n, int v
             return -1;
         }
     return 0;
+}
+
+/* What the sandboxed run may touch: the descriptors setup opened, per use. */
+static void sandbox_policy(struct sandbox_policy *p, const struct vm *vm, const struct run_options *o,
+                           const struct core_file *core, struct gdb_stub *gdb, int vhost)
+{
+    sandbox_policy_init(p);
+    p->vcpu_fd = vm->vcpu_fd;
+    p->vm_fd = vm->vm_fd;
+    sandbox_fds_add(&p->writes, STDOUT_FILENO); /* the guest console */
+    sandbox_fds_add(&p->writes, STDERR_FILENO);
+    for (unsigned i = 0; i < o->nblocks; i++) {
+        sandbox_fds_add(&p->files, blocks[i].fd);
+        sandbox_fds_add(&p->syncs, blocks[i].fd);
+    }
+    for (unsigned i = 0; i < o->nnets; i++) {
+        const struct virtio_net *v = &vnets[i];
+        sandbox_fds_add(&p->taps, v->net->fd);
+        if (vhost) {
+            sandbox_fds_add(&p->vhost, v->vhost_fd);
+            continue;
+        }
+        p->features |= SANDBOX_THREADS;
+        int ctl = net_thread_ctl_fd(v);
+        const int reads[] = { v->net->fd, v->kick[0], v->kick[1], ctl };
+        const int writes[] = { v->net->fd, v->call, ctl };
+        for (unsigned k = 0; k < sizeof reads / sizeof reads[0]; k++)
+            sandbox_fds_add(&p->reads, reads[k]);
+        for (unsigned k = 0; k < sizeof writes / sizeof writes[0]; k++)
+            sandbox_fds_add(&p->writes, writes[k]);
+    }
+    if (o->ndirs)
+        p->features |= SANDBOX_FILES;
+    if (o->verbose && !o->quiet)
+        p->features |= SANDBOX_COUNTS;
+    if (gdb) {
+        p->features |= SANDBOX_GDB;
+        sandbox_fds_add(&p->reads, gdb_stub_fd(gdb));
+        sandbox_fds_add(&p->writes, gdb_stub_fd(gdb));
+    }
+    if (o->core) {
+        p->core_dir_fd = core->dir_fd;
+        sandbox_fds_add(&p->files, core->fd);
+    }
 }
 
 /* The image's manifest must name exactly the devices on the command line. */
@@ -200,8 +245,6 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "duet: %s\n", err);
         return DUET_STATUS_USAGE;
     }
-    if (o.core)
-        sandbox_allow_core_link(core.dir_fd);
     struct gdb_stub *gdb = NULL;
     if (o.gdb && !(gdb = gdb_stub_listen(o.gdb, err, sizeof err))) {
         fprintf(stderr, "duet: %s\n", err);
@@ -250,9 +293,18 @@ int cmd_run(int argc, char **argv)
             return DUET_STATUS_HOST_ERROR;
         }
         vm.gdb = gdb;
-        sandbox_allow_guest_debug();
     }
-    if (!o.no_sandbox && sandbox_enter(o.ndirs ? SANDBOX_FILES : 0) < 0) {
+    struct sandbox_policy policy;
+    sandbox_policy(&policy, &vm, &o, &core, gdb, backend == NETS_VIRTIO_VHOST);
+    if (rep.enabled && !o.no_sandbox) {
+        const char *names[64];
+        unsigned n = sandbox_calls(&policy, names, 64);
+        fprintf(stderr, "duet: sandbox: %u system calls:", n);
+        for (unsigned i = 0; i < n && i < 64; i++)
+            fprintf(stderr, " %s", names[i]);
+        fprintf(stderr, "\n");
+    }
+    if (!o.no_sandbox && sandbox_enter(&policy) < 0) {
         fprintf(stderr, "duet: cannot enter the seccomp sandbox: %s\n", strerror(errno));
         vm_close(&vm);
         return DUET_STATUS_HOST_ERROR;

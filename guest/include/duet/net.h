@@ -50,6 +50,44 @@ int64_t duet_net_recv(int dev, void *buf, size_t cap);
 int duet_net_xfer(int dev, struct duet_net_desc *tx, unsigned ntx, unsigned *sent,
                   struct duet_net_desc *rx, unsigned nrx);
 /*
+ * Zero-copy and offloads, for a TCP/IP stack's driver (guest/lwip/netif_duet.c).
+ *
+ * Receive: duet_net_rx_next() hands out the next frame where the device put
+ * it (r->data inside the receive ring; give it back with
+ * duet_net_rx_release(r->token) once done) or, when the frame spans several
+ * buffers or too many are out already, r->data NULL: then
+ * duet_net_rx_copy() copies it out (buf NULL drops it). 1 with a frame, 0
+ * when none waits (the interrupt is then armed), or DUET_E*.
+ * r->flags & DUET_NET_RX_CSUM_OK: the host vouches for the frame's TCP/UDP
+ * checksum (it checked it, or it came from the host's own stack and was
+ * never computed: virtio's DATA_VALID / NEEDS_CSUM); otherwise the stack
+ * must check it.
+ *
+ * Send: duet_net_tx_begin() gives a buffer for a frame of len bytes (NULL:
+ * the ring is full); duet_net_tx_end() queues it, asking the device to fill
+ * in the checksum at csum_start + csum_offset over csum_start..end (the
+ * field holding the pseudo-header sum) when csum_start is not 0, which only
+ * devices with DUET_NET_TX_CSUM do; duet_net_tx_flush() notifies the device.
+ */
+#define DUET_NET_RX_CSUM_OK 1u
+#define DUET_NET_TX_CSUM    1u   /* duet_net_offloads(): the device completes checksums */
+
+struct duet_net_rx {
+    void *data;            /* OUT: the frame, or NULL (duet_net_rx_copy) */
+    uint32_t len;          /* OUT: its length (data != NULL) */
+    uint32_t flags;        /* OUT: DUET_NET_RX_* */
+    uint32_t token;        /* OUT: for duet_net_rx_release */
+};
+
+unsigned duet_net_offloads(int dev);
+int duet_net_rx_next(int dev, struct duet_net_rx *r);
+int64_t duet_net_rx_copy(int dev, struct duet_net_rx *r, void *buf, size_t cap);
+void duet_net_rx_release(int dev, uint32_t token);
+void *duet_net_tx_begin(int dev, size_t len);
+int duet_net_tx_end(int dev, size_t len, unsigned csum_start, unsigned csum_offset);
+void duet_net_tx_flush(int dev);
+
+/*
  * Sleeps (WFI) until a device that returned DUET_EAGAIN may have a frame,
  * or `timeout_ns` has passed. 1 when woken by a device, else 0.
  */

@@ -277,6 +277,11 @@ int net_thread_create(struct virtio_net *v, char *err, size_t errlen)
     return 0;
 }
 
+int net_thread_ctl_fd(const struct virtio_net *v)
+{
+    return v->thread ? v->thread->ctl : -1;
+}
+
 void net_thread_destroy(struct virtio_net *v)
 {
     struct net_thread *t = v->thread;
