@@ -9,7 +9,7 @@
  * The calls (docs/ARCHITECTURE.md "The sandbox" has the list per device):
  *   always       ioctl write clock_gettime close munmap exit_group
  *   block        pread64 pwrite64 fdatasync
- *   net thread   read futex ppoll exit madvise
+ *   net thread   read futex ppoll exit madvise rt_sigprocmask
  *   --verbose    mincore          --gdb  ppoll rt_sigreturn
  *   --dir        sandbox_files.c  --core linkat
  *
@@ -245,6 +245,7 @@ static void build_filter(struct build *b, const struct sandbox_policy *p)
         static const unsigned dontneed[] = { MADV_DONTNEED }; /* a joined thread's stack */
         call_vals(b, __NR_madvise, "madvise", 2, dontneed, 1);
         call_any(b, __NR_exit, "exit");                        /* a thread's end */
+        call_any(b, __NR_rt_sigprocmask, "rt_sigprocmask");    /* glibc blocks signals there */
     }
     call_any(b, __NR_close, "close");                          /* teardown, shares */
     call_any(b, __NR_munmap, "munmap");                        /* teardown */
