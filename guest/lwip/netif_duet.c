@@ -15,6 +15,10 @@
  * pseudo-header sum). IP and ICMP checksums stay lwIP's (20 bytes, rare).
  * Send: frames are copied once, straight into a send buffer; the device is
  * notified once per poll, not per frame.
+ * For measuring each step, the environment (duet run --env) turns them off:
+ * DUET_NET_ZEROCOPY=0 copies every received frame into a pool pbuf;
+ * DUET_NET_CSUM=sw also makes lwIP compute and check every checksum itself
+ * (received partial checksums completed by the driver), as before offloads.
  * TSO: lwIP 2.1 builds every segment itself (at most one MSS per pbuf chain
  * given to linkoutput) and has no notion of a large send, so GSO/TSO buys
  * it nothing; not offered.
@@ -157,10 +161,18 @@ static err_t link_output(struct netif *nif, struct pbuf *p)
     return ERR_OK;
 }
 
+static int env_is(const char *name, const char *value)
+{
+    const char *v = getenv(name);
+    return v && !strcmp(v, value);
+}
+
 err_t netif_duet_init(struct netif *nif)
 {
     struct netif_duet *d = nif->state;
-    d->offloads = duet_net_offloads(d->dev);
+    d->sw_csum = env_is("DUET_NET_CSUM", "sw");
+    d->copy = d->sw_csum || env_is("DUET_NET_ZEROCOPY", "0");
+    d->offloads = d->sw_csum ? 0 : duet_net_offloads(d->dev);
     nif->name[0] = 'e';
     nif->name[1] = 'n';
     nif->output = etharp_output;
@@ -173,7 +185,7 @@ err_t netif_duet_init(struct netif *nif)
     u16_t checks = NETIF_CHECKSUM_ENABLE_ALL & ~(NETIF_CHECKSUM_CHECK_TCP | NETIF_CHECKSUM_CHECK_UDP);
     if (d->offloads & DUET_NET_TX_CSUM)
         checks &= (u16_t)~(NETIF_CHECKSUM_GEN_TCP | NETIF_CHECKSUM_GEN_UDP);
-    NETIF_SET_CHECKSUM_CTRL(nif, checks);
+    NETIF_SET_CHECKSUM_CTRL(nif, d->sw_csum ? NETIF_CHECKSUM_ENABLE_ALL : checks);
     return ERR_OK;
 }
 
@@ -187,12 +199,27 @@ static void give_back(struct pbuf *p)
 static struct pbuf *next_frame(struct netif_duet *d, int *more)
 {
     struct duet_net_rx r;
+    struct pbuf *p;
+    if (d->sw_csum) { /* the copying receive, which completes partial checksums */
+        p = pbuf_alloc(PBUF_RAW, (u16_t)frame_max(d), PBUF_POOL);
+        int64_t n = p ? duet_net_recv(d->dev, p->payload, frame_max(d)) : 0;
+        *more = p ? n > 0 : 1; /* no pbuf: frames may still wait */
+        if (n > 0)
+            pbuf_realloc(p, (u16_t)n);
+        else if (p)
+            pbuf_free(p);
+        return n > 0 ? p : NULL;
+    }
     int got = duet_net_rx_next(d->dev, &r);
     *more = got > 0;
     if (got <= 0)
         return NULL;
-    struct pbuf *p;
-    if (r.data && r.token < NETIF_DUET_RX_MAX) {
+    if (r.data && d->copy) { /* measuring: what zero copy saves */
+        p = pbuf_alloc(PBUF_RAW, (u16_t)r.len, PBUF_POOL);
+        if (p)
+            pbuf_take(p, r.data, (u16_t)r.len);
+        duet_net_rx_release(d->dev, r.token);
+    } else if (r.data && r.token < NETIF_DUET_RX_MAX) {
         struct netif_duet_pbuf *b = &d->rx[r.token];
         b->owner = d;
         b->token = r.token;

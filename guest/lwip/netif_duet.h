@@ -23,6 +23,7 @@ struct netif_duet {
     struct duet_net_info info;
     unsigned offloads;           /* duet_net_offloads(): DUET_NET_TX_CSUM */
     unsigned tx_n;               /* frames queued since the last notification */
+    int copy, sw_csum;           /* DUET_NET_ZEROCOPY=0, DUET_NET_CSUM=sw (measuring) */
     struct netif_duet_pbuf rx[NETIF_DUET_RX_MAX];
 };
 

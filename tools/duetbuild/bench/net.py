@@ -12,6 +12,11 @@ import statistics
 
 ROUNDS = 3
 BACKENDS = ("vhost", "thread")
+# The echo rows also run vhost with an offload turned off (netif_duet.c reads
+# these from the guest's environment), so each step is measured in one boot.
+VARIANTS = {"vhost": ("vhost", ""), "thread": ("thread", ""),
+            "vhost_copy": ("vhost", "--env DUET_NET_ZEROCOPY=0"),
+            "vhost_swcsum": ("vhost", "--env DUET_NET_CSUM=sw")}
 SECONDS = 5
 UDP_SIZE, UDP_WINDOW = 64, 4
 
@@ -47,14 +52,14 @@ probe() { echo "$(split $1) $(busy) $(kvm)"; }
 
 GUEST = r"""
 rm -f /tmp/g.out
-./duet run --stats --net-backend={backend} --net:net0=tap0 apps/{app}.duet.elf -- net0=10.0.2.2/24 for={guest_secs} > /tmp/g.out 2>&1 & pid=$!
+./duet run --stats --net-backend={backend} {opts} --net:net0=tap0 apps/{app}.duet.elf -- net0=10.0.2.2/24 for={guest_secs} > /tmp/g.out 2>&1 & pid=$!
 up tap0 10.0.2.1/24; ready /tmp/g.out echoing
 p0=$(probe $pid)
-./netload {client} 10.0.2.2 7 {args} | sed 's/^/duet-{backend} {kind} /'
+./netload {client} 10.0.2.2 7 {args} | sed 's/^/duet-{label} {kind} /'
 p1=$(probe $pid)
-echo "duet-{backend} {kind} probe0 $p0"
-echo "duet-{backend} {kind} probe1 $p1"
-wait $pid; sed -n 's/^duet: *\(KVM_EXIT_MMIO\|MMIO\)/duet-{backend} {kind} stats &/p; s/^\(udpecho\|tcpecho\|netstack\):/duet-{backend} {kind} guest &/p' /tmp/g.out
+echo "duet-{label} {kind} probe0 $p0"
+echo "duet-{label} {kind} probe1 $p1"
+wait $pid; sed -n 's/^duet: *\(KVM_EXIT_MMIO\|MMIO\)/duet-{label} {kind} stats &/p; s/^\(udpecho\|tcpecho\|netstack\):/duet-{label} {kind} guest &/p' /tmp/g.out
 """
 
 NATIVE = r"""
@@ -148,7 +153,8 @@ def script():
                guest_secs=SECONDS + 4)
     for i in range(ROUNDS):
         for p in (udp, tcp):
-            runs = [GUEST.format(backend=b, **p) for b in BACKENDS] + [NATIVE.format(**p)]
+            runs = [GUEST.format(label=v, backend=b, opts=o, **p)
+                    for v, (b, o) in VARIANTS.items()] + [NATIVE.format(**p)]
             shift = i % len(runs)  # nobody always goes first
             lines += runs[shift:] + runs[:shift]
     lines.append(forward_script())
@@ -199,7 +205,7 @@ def _per_frame(text, who, kind):
 
 
 def parse(text):
-    who = ["duet-" + b for b in BACKENDS] + ["native"]
+    who = ["duet-" + v for v in VARIANTS] + ["native"]
     vals = {"%s %s" % (w, k): [] for w in who for k in ("udp", "tcp")}
     lost = {w + " udp": 0 for w in who}
     for line in text.splitlines():
@@ -232,7 +238,7 @@ def parse(text):
         if d and n:
             net[key]["duet_over_native"] = round(d / n, 3)
         net[key]["backends"] = {}
-        for b in BACKENDS:
+        for b in VARIANTS:
             m = med["duet-%s %s" % (b, kind)]
             net[key]["backends"][b] = {"median": m, "over_native": round(m / n, 3) if m and n else None,
                                        "per_frame": _per_frame(text, "duet-" + b, kind)}
