@@ -327,10 +327,15 @@ unsigned duet_net_offloads(int dev)
     return n && (n->mmio.features & VIRTIO_BIT(VIRTIO_NET_F_CSUM)) ? DUET_NET_TX_CSUM : 0;
 }
 
-static uint32_t rx_flags(const struct virtio_net_hdr *h)
+static uint32_t rx_flags(const struct virtio_net_hdr *h, struct duet_net_rx *r)
 {
-    return h->flags & (VIRTIO_NET_HDR_F_NEEDS_CSUM | VIRTIO_NET_HDR_F_DATA_VALID)
-           ? DUET_NET_RX_CSUM_OK : 0;
+    r->csum_start = r->csum_offset = 0;
+    if (h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+        r->csum_start = h->csum_start;
+        r->csum_offset = h->csum_offset;
+        return DUET_NET_RX_CSUM_OK | DUET_NET_RX_CSUM_PARTIAL;
+    }
+    return h->flags & VIRTIO_NET_HDR_F_DATA_VALID ? DUET_NET_RX_CSUM_OK : 0;
 }
 
 int duet_net_rx_next(int dev, struct duet_net_rx *r)
@@ -354,7 +359,7 @@ int duet_net_rx_next(int dev, struct duet_net_rx *r)
         const uint8_t *b = n->rx_bufs + (size_t)id * n->rx_buf_len;
         struct virtio_net_hdr h;
         memcpy(&h, b, HDR);
-        r->flags = rx_flags(&h);
+        r->flags = rx_flags(&h, r);
         if (len >= HDR + 14 && len <= n->rx_buf_len && (!n->mrg || h.num_buffers == 1) &&
             n->rx_out < n->rx.size / 2) {
             r->data = (void *)(b + HDR);
@@ -379,7 +384,7 @@ int64_t duet_net_rx_copy(int dev, struct duet_net_rx *r, void *buf, size_t cap)
     struct virtio_net_hdr h;
     long got = copy_frame(n, n->pend_id, n->pend_len, buf, cap, &h);
     virtq_kick(&n->rx);
-    r->flags = rx_flags(&h);
+    r->flags = rx_flags(&h, r);
     r->len = got > 0 ? (uint32_t)got : 0;
     return got > 0 ? got : DUET_EINVAL;
 }
@@ -419,11 +424,14 @@ int duet_net_tx_end(int dev, size_t len, unsigned csum_start, unsigned csum_offs
     n->tx_open = -1;
     uint8_t *buf = n->tx_bufs + (size_t)id * n->tx_buf_len;
     struct virtio_net_hdr h = { 0 };
-    if (csum_start && (n->mmio.features & VIRTIO_BIT(VIRTIO_NET_F_CSUM)) &&
-        csum_start + csum_offset + 2 <= len) {
+    if (csum_start && csum_start + csum_offset + 2 <= len) {
         h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
         h.csum_start = (uint16_t)csum_start;
         h.csum_offset = (uint16_t)csum_offset;
+        if (!(n->mmio.features & VIRTIO_BIT(VIRTIO_NET_F_CSUM))) {
+            complete_checksum(buf + HDR, len, &h); /* the device cannot: we do */
+            h.flags = 0;
+        }
     }
     memcpy(buf, &h, HDR);
     if (len < 14 || len > n->info.mtu + DUET_NET_FRAME_OVERHEAD) {

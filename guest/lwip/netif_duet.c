@@ -201,14 +201,19 @@ static struct pbuf *next_frame(struct netif_duet *d, int *more)
     struct duet_net_rx r;
     struct pbuf *p;
     if (d->sw_csum) { /* the copying receive, which completes partial checksums */
+        static uint8_t drop[DUET_NET_FRAME_MAX];
         p = pbuf_alloc(PBUF_RAW, (u16_t)frame_max(d), PBUF_POOL);
-        int64_t n = p ? duet_net_recv(d->dev, p->payload, frame_max(d)) : 0;
-        *more = p ? n > 0 : 1; /* no pbuf: frames may still wait */
-        if (n > 0)
+        int64_t n = duet_net_recv(d->dev, p ? p->payload : drop, frame_max(d));
+        *more = n > 0;
+        if (n > 0 && p) {
             pbuf_realloc(p, (u16_t)n);
-        else if (p)
+            return p;
+        }
+        if (p)
             pbuf_free(p);
-        return n > 0 ? p : NULL;
+        else if (n > 0) /* no pbuf left: the frame is dropped, not left to spin on */
+            netif_duet_stats.rx_dropped++;
+        return NULL;
     }
     int got = duet_net_rx_next(d->dev, &r);
     *more = got > 0;

@@ -10,7 +10,7 @@
  *   always       ioctl write clock_gettime close munmap exit_group
  *   block        pread64 pwrite64 fdatasync
  *   net thread   read futex ppoll exit madvise rt_sigprocmask
- *   --verbose    mincore          --gdb  ppoll rt_sigreturn
+ *   --verbose    mincore          --gdb  ppoll rt_sigreturn brk
  *   --dir        sandbox_files.c  --core linkat
  *
  * Debugging a kill: run with --no-sandbox to confirm, then look the number
@@ -252,8 +252,10 @@ static void build_filter(struct build *b, const struct sandbox_policy *p)
     call_any(b, __NR_exit_group, "exit_group");
     if (p->features & SANDBOX_COUNTS)
         call_any(b, __NR_mincore, "mincore");                  /* guest pages touched */
-    if (gdb)
+    if (gdb) {
         call_any(b, __NR_rt_sigreturn, "rt_sigreturn");        /* its SIGIO handler */
+        call_any(b, __NR_brk, "brk");                          /* free() of the stub may trim */
+    }
     if (p->features & SANDBOX_FILES) {
         b->n = sandbox_files_rules(b->f, b->n);  /* the same calls, arguments pinned */
         for (unsigned i = 0; i < sandbox_files_allowed_count; i++)

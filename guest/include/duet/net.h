@@ -61,15 +61,19 @@ int duet_net_xfer(int dev, struct duet_net_desc *tx, unsigned ntx, unsigned *sen
  * r->flags & DUET_NET_RX_CSUM_OK: the host vouches for the frame's TCP/UDP
  * checksum (it checked it, or it came from the host's own stack and was
  * never computed: virtio's DATA_VALID / NEEDS_CSUM); otherwise the stack
- * must check it.
+ * must check it. DUET_NET_RX_CSUM_PARTIAL: the TCP/UDP checksum was never
+ * computed (it holds the pseudo-header sum; csum_start/csum_offset say
+ * where): a forwarder passes them to duet_net_tx_end as they are.
  *
  * Send: duet_net_tx_begin() gives a buffer for a frame of len bytes (NULL:
  * the ring is full); duet_net_tx_end() queues it, asking the device to fill
  * in the checksum at csum_start + csum_offset over csum_start..end (the
- * field holding the pseudo-header sum) when csum_start is not 0, which only
- * devices with DUET_NET_TX_CSUM do; duet_net_tx_flush() notifies the device.
+ * field holding the pseudo-header sum) when csum_start is not 0 (devices
+ * without DUET_NET_TX_CSUM: the driver does); duet_net_tx_flush() notifies
+ * the device.
  */
-#define DUET_NET_RX_CSUM_OK 1u
+#define DUET_NET_RX_CSUM_OK      1u
+#define DUET_NET_RX_CSUM_PARTIAL 2u
 #define DUET_NET_TX_CSUM    1u   /* duet_net_offloads(): the device completes checksums */
 
 struct duet_net_rx {
@@ -77,6 +81,8 @@ struct duet_net_rx {
     uint32_t len;          /* OUT: its length (data != NULL) */
     uint32_t flags;        /* OUT: DUET_NET_RX_* */
     uint32_t token;        /* OUT: for duet_net_rx_release */
+    uint16_t csum_start;   /* OUT, with DUET_NET_RX_CSUM_PARTIAL */
+    uint16_t csum_offset;
 };
 
 unsigned duet_net_offloads(int dev);

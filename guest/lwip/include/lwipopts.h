@@ -81,7 +81,10 @@
 #define PBUF_POOL_BUFSIZE           LWIP_MEM_ALIGN_SIZE(DUET_LWIP_MAX_FRAME + \
                                         PBUF_LINK_ENCAPSULATION_HLEN + PBUF_LINK_HLEN)
 #ifndef PBUF_POOL_SIZE
-#define PBUF_POOL_SIZE              64
+/* A whole receive window of segments (TCP_WND / TCP_MSS = 88) plus slack,
+ * for frames netif_duet copies rather than lends (jumbo frames, half the
+ * ring already out): fewer, and a window's burst is dropped and resent. */
+#define PBUF_POOL_SIZE              128
 #endif
 #define MEMP_NUM_PBUF               64  /* PBUF_REF/ROM: no-copy tcp_write, etc. */
 #define MEMP_NUM_UDP_PCB            8
