@@ -27,6 +27,7 @@
 #define MRG_BUF_LEN  2048   /* one receive buffer when frames may span several */
 #define HDR          sizeof(struct virtio_net_hdr)
 
+#define LARGE_RECEIVE (VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4)) /* only for a stack that asks */
 #define WANTED (VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX) | \
                 VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |      \
                 VIRTIO_BIT(VIRTIO_NET_F_MTU) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) |    \
@@ -39,6 +40,8 @@ struct nic {
     uint8_t *rx_bufs, *tx_bufs;
     uint32_t rx_buf_len, tx_buf_len;
     int mrg;                      /* MRG_RXBUF: num_buffers counts a frame's buffers */
+    int large;                    /* GUEST_TSO4 with MRG_RXBUF: lent frames may span buffers */
+    unsigned parts_left;          /* of the frame duet_net_rx_next lent in parts */
     uint16_t tx_free[TXQ_MAX];    /* send buffers not with the device */
     unsigned tx_nfree;
     int tx_open;                  /* -1, or the buffer duet_net_tx_begin handed out */
@@ -81,10 +84,12 @@ static void read_identity(struct nic *n, int index)
 
 static int bring_up(struct nic *n, int index)
 {
-    if (virtio_mmio_negotiate(&n->mmio, WANTED, VIRTIO_BIT(VIRTIO_F_VERSION_1)) < 0)
+    uint64_t wanted = WANTED | (duet_net_large_receive && duet_net_large_receive() ? LARGE_RECEIVE : 0);
+    if (virtio_mmio_negotiate(&n->mmio, wanted, VIRTIO_BIT(VIRTIO_F_VERSION_1)) < 0)
         return -1;
     read_identity(n, index);
     n->mrg = (n->mmio.features & VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF)) != 0;
+    n->large = n->mrg && (n->mmio.features & LARGE_RECEIVE);
     uint32_t frame = n->info.mtu + DUET_NET_FRAME_OVERHEAD;
     n->rx_buf_len = n->mrg ? MRG_BUF_LEN : (uint32_t)((HDR + frame + 15) & ~15u);
     n->tx_buf_len = (uint32_t)((HDR + frame + 15) & ~15u);
@@ -345,6 +350,11 @@ int duet_net_rx_next(int dev, struct duet_net_rx *r)
         return DUET_ENODEV;
     if (n->pend) /* the last one was never copied: drop it */
         duet_net_rx_copy(dev, r, NULL, 0);
+    while (n->parts_left) { /* parts of the last one never taken: back to the device */
+        struct duet_net_rx part;
+        if (duet_net_rx_next_part(dev, &part) == 1)
+            duet_net_rx_release(dev, part.token);
+    }
     for (;;) {
         unsigned id;
         uint32_t len;
@@ -360,11 +370,15 @@ int duet_net_rx_next(int dev, struct duet_net_rx *r)
         struct virtio_net_hdr h;
         memcpy(&h, b, HDR);
         r->flags = rx_flags(&h, r);
-        if (len >= HDR + 14 && len <= n->rx_buf_len && (!n->mrg || h.num_buffers == 1) &&
-            n->rx_out < n->rx.size / 2) {
+        unsigned parts = n->mrg ? h.num_buffers : 1;
+        r->parts = 0;
+        if (len >= HDR + 14 && len <= n->rx_buf_len && parts >= 1 &&
+            (parts == 1 || n->large) && n->rx_out + parts <= n->rx.size / 2) {
             r->data = (void *)(b + HDR);
             r->len = len - HDR;
             r->token = id;
+            r->parts = parts - 1;
+            n->parts_left = parts - 1;
             n->rx_out++;
             return 1;
         }
@@ -373,6 +387,29 @@ int duet_net_rx_next(int dev, struct duet_net_rx *r)
         r->len = 0;
         return 1;
     }
+}
+
+int duet_net_rx_next_part(int dev, struct duet_net_rx *r)
+{
+    struct nic *n = nic(dev);
+    unsigned id;
+    uint32_t len;
+    if (!n || !n->parts_left)
+        return DUET_EINVAL;
+    n->parts_left--;
+    /* The device publishes a frame's buffers together: the rest is there. */
+    if (!virtq_pop(&n->rx, &id, &len) || id >= n->rx.size)
+        return DUET_EIO;
+    r->token = id;
+    if (len == 0 || len > n->rx_buf_len) {
+        virtq_post(&n->rx, id, n->rx_buf_len);
+        return DUET_EIO;
+    }
+    r->data = n->rx_bufs + (size_t)id * n->rx_buf_len;
+    r->len = len;
+    r->parts = n->parts_left;
+    n->rx_out++;
+    return 1;
 }
 
 int64_t duet_net_rx_copy(int dev, struct duet_net_rx *r, void *buf, size_t cap)

@@ -83,12 +83,22 @@ struct duet_net_rx {
     uint32_t token;        /* OUT: for duet_net_rx_release */
     uint16_t csum_start;   /* OUT, with DUET_NET_RX_CSUM_PARTIAL */
     uint16_t csum_offset;
+    uint32_t parts;        /* OUT: more parts of this frame (duet_net_rx_next_part) */
 };
 
 unsigned duet_net_offloads(int dev);
 int duet_net_rx_next(int dev, struct duet_net_rx *r);
 int64_t duet_net_rx_copy(int dev, struct duet_net_rx *r, void *buf, size_t cap);
 void duet_net_rx_release(int dev, uint32_t token);
+/*
+ * Large receive (a TCP/IP stack whose duet_net_large_receive() says 1, asked
+ * once when the NICs are brought up: virtio's GUEST_TSO4): the host may hand over TCPv4 segments of up to 64 KB
+ * spanning several ring buffers, each lent: r->parts more of them follow,
+ * taken one by one with duet_net_rx_next_part (data, len, token), each
+ * released on its own. Frames for the raw API never come this way.
+ */
+int duet_net_large_receive(void) __attribute__((weak));
+int duet_net_rx_next_part(int dev, struct duet_net_rx *r);
 void *duet_net_tx_begin(int dev, size_t len);
 int duet_net_tx_end(int dev, size_t len, unsigned csum_start, unsigned csum_offset);
 void duet_net_tx_flush(int dev);

@@ -16,7 +16,8 @@ BACKENDS = ("vhost", "thread")
 # these from the guest's environment), so each step is measured in one boot.
 VARIANTS = {"vhost": ("vhost", ""), "thread": ("thread", ""),
             "vhost_copy": ("vhost", "--env DUET_NET_ZEROCOPY=0"),
-            "vhost_swcsum": ("vhost", "--env DUET_NET_CSUM=sw")}
+            "vhost_swcsum": ("vhost", "--env DUET_NET_CSUM=sw"),
+            "vhost_lro": ("vhost", "--env DUET_NET_LRO=1")}
 SECONDS = 5
 UDP_SIZE, UDP_WINDOW = 64, 4
 
