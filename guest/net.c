@@ -1,7 +1,7 @@
 /*
- * duet/net.h: one driver serves all of a guest's NICs. virtio-net when the
- * device tree has virtio-net devices (qemu-virt's -device virtio-net-device,
- * Duet's host), else the platform's own.
+ * duet/net.h over the one NIC driver both platforms have: virtio-net over
+ * virtio-mmio (guest/virtio_net.c; Duet's host and qemu-virt's
+ * -device virtio-net-device alike).
  */
 #include "duet/guest.h"
 #include "duet/net_driver.h"
@@ -9,32 +9,24 @@
 
 volatile int net_frame_waiting;
 
-static const struct net_driver *driver(void)
-{
-    static const struct net_driver *chosen;
-    if (!chosen)
-        chosen = virtio_net_driver.count() > 0 ? &virtio_net_driver : &platform_net_driver;
-    return chosen;
-}
-
-int duet_net_count(void) { return driver()->count(); }
-int duet_net_open(const char *name) { return driver()->open(name); }
-int duet_net_info(int dev, struct duet_net_info *info) { return driver()->info(dev, info); }
+int duet_net_count(void) { return virtio_net_driver.count(); }
+int duet_net_open(const char *name) { return virtio_net_driver.open(name); }
+int duet_net_info(int dev, struct duet_net_info *info) { return virtio_net_driver.info(dev, info); }
 
 int64_t duet_net_send(int dev, const void *frame, size_t len)
 {
-    return driver()->send(dev, frame, len);
+    return virtio_net_driver.send(dev, frame, len);
 }
 
 int64_t duet_net_recv(int dev, void *buf, size_t cap)
 {
-    return driver()->recv(dev, buf, cap);
+    return virtio_net_driver.recv(dev, buf, cap);
 }
 
 int duet_net_xfer(int dev, struct duet_net_desc *tx, unsigned ntx, unsigned *sent,
                   struct duet_net_desc *rx, unsigned nrx)
 {
-    return driver()->xfer(dev, tx, ntx, sent, rx, nrx);
+    return virtio_net_driver.xfer(dev, tx, ntx, sent, rx, nrx);
 }
 
 int duet_net_wait(uint64_t timeout_ns)

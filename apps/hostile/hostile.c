@@ -125,10 +125,12 @@ static const struct { const char *name; int (*fn)(void); } modes[] = {
     { "stray-mmio", stray_mmio },
     { "storm", storm },
     { "console-flood", console_flood },
-    { "net-bad-lengths", net_bad_lengths },   /* these three want --net:net0=TAP */
-    { "net-rx-outside", net_rx_outside },
-    { "net-desc-outside", net_desc_outside },
-    { "virtio-unoffered", virtio_unoffered },       /* these want a virtio NIC */
+    { "net-old-hypercall", net_old_hypercall },     /* the retired per-frame send */
+    { "virtio-unoffered", virtio_unoffered },       /* these want --net:net0=TAP */
+    { "virtio-notify-early", virtio_notify_early },
+    { "virtio-bad-lengths", virtio_bad_lengths },
+    { "virtio-desc-outside", virtio_desc_outside },
+    { "virtio-avail-jump", virtio_avail_jump },
     { "virtio-queue-size", virtio_queue_size },
     { "virtio-rings-outside", virtio_rings_outside },
     { "virtio-chain-loop", virtio_chain_loop },     /* with --net-backend=thread */

@@ -12,9 +12,11 @@ static inline void store64(uint64_t addr, uint64_t val)
 
 extern uint64_t guest_ram_end; /* the guest OS's view of RAM (guest/mmu.c) */
 
-int net_bad_lengths(void);
-int net_rx_outside(void);
-int net_desc_outside(void);
+int net_old_hypercall(void);
+int virtio_notify_early(void);
+int virtio_bad_lengths(void);
+int virtio_desc_outside(void);
+int virtio_avail_jump(void);
 int virtio_unoffered(void);
 int virtio_queue_size(void);
 int virtio_rings_outside(void);

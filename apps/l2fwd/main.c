@@ -5,8 +5,11 @@
  * Each frame's source MAC is learned on the port it came in on; a frame
  * whose destination was learned on that same port is dropped (it is already
  * there), every other one goes out of the other port. Frames move in
- * batches: one duet_net_xfer per port per round sends what the other port
- * received last round and receives the next batch.
+ * batches, with one copy each: read where the device wrote them
+ * (duet_net_rx_next), written straight into the other port's send buffer,
+ * their checksum state passed along (a partial checksum stays partial, for
+ * the device or the receiver to finish, as a Linux bridge does), and the
+ * other port notified once per batch.
  *
  * mode=router turns it into an IPv4 router between the two subnets
  * (router.h): net0=ADDR/PREFIX net1=ADDR/PREFIX [route=NET/PREFIX,via=GW]...
@@ -25,10 +28,8 @@
 struct port {
     int dev;
     struct duet_net_info info;
-    uint8_t *bufs;                    /* BATCH frames received here */
-    struct duet_net_desc rx[BATCH];
-    struct duet_net_desc tx[BATCH];   /* frames the other port received, to send here */
-    unsigned ntx;
+    uint8_t *scratch;                 /* a frame that spans receive buffers (jumbo) */
+    unsigned queued;                  /* frames sent here since the last notification */
 };
 
 static struct port ports[PORTS];
@@ -42,51 +43,73 @@ static int open_port(struct port *p, const char *name)
         printf("l2fwd: no network device %s\n", name);
         return -1;
     }
-    p->bufs = malloc((size_t)BATCH * (p->info.mtu + DUET_NET_FRAME_OVERHEAD));
-    return p->bufs ? 0 : -1;
+    p->scratch = malloc(p->info.mtu + DUET_NET_FRAME_OVERHEAD);
+    return p->scratch ? 0 : -1;
 }
 
-/* Learns and switches the frames port `in` received; 1 if its device ran dry. */
-static int switch_frames(int in, int got)
+static void flush(struct port *p)
 {
-    struct port *p = &ports[in];
-    for (int i = 0; i < got; i++) {
-        uint8_t *f = (uint8_t *)(uintptr_t)p->rx[i].data;
-        int to;
-        if (routing) {
-            to = router_frame(in, f, &p->rx[i].len);
-        } else {
-            mac_learn(f + 6, in);
-            to = mac_lookup(f) == in ? -1 : 1 - in;
-        }
-        struct port *out = to < 0 ? NULL : &ports[to];
-        if (!out || p->rx[i].len > out->info.mtu + DUET_NET_FRAME_OVERHEAD) {
-            dropped++;
-            continue;
-        }
-        out->tx[out->ntx++] = (struct duet_net_desc){ .data = p->rx[i].data, .len = p->rx[i].len };
-    }
-    return got < BATCH;
+    if (p->queued)
+        duet_net_tx_flush(p->dev);
+    p->queued = 0;
 }
 
-/* One transfer on port i: its queued output out, a batch in. 1 if drained, -1 on error. */
+/* One frame from port `in` to wherever it goes (learning, or routing, on the way). */
+static void forward(int in, uint8_t *f, uint32_t len, const struct duet_net_rx *r)
+{
+    int to;
+    if (routing) {
+        to = router_frame(in, f, &len);
+    } else {
+        mac_learn(f + 6, in);
+        to = mac_lookup(f) == in ? -1 : 1 - in;
+    }
+    struct port *out = to < 0 ? NULL : &ports[to];
+    if (!out || len > out->info.mtu + DUET_NET_FRAME_OVERHEAD) {
+        dropped++;
+        return;
+    }
+    uint8_t *buf = duet_net_tx_begin(out->dev, len);
+    if (!buf) { /* its ring is full: let the device catch up once */
+        flush(out);
+        buf = duet_net_tx_begin(out->dev, len);
+    }
+    int partial = (r->flags & DUET_NET_RX_CSUM_PARTIAL) != 0;
+    if (!buf || (memcpy(buf, f, len),
+                 duet_net_tx_end(out->dev, len, partial ? r->csum_start : 0,
+                                 partial ? r->csum_offset : 0)) < 0) {
+        send_errors++;
+        return;
+    }
+    forwarded++;
+    out->queued++;
+}
+
+/* Up to BATCH frames from port i. 1 if its device ran dry (interrupt armed), -1 on error. */
 static int round_on(int i)
 {
     struct port *p = &ports[i];
-    size_t frame_max = p->info.mtu + DUET_NET_FRAME_OVERHEAD;
-    for (int k = 0; k < BATCH; k++)
-        p->rx[k] = (struct duet_net_desc){ .data = (uint64_t)(uintptr_t)(p->bufs + k * frame_max),
-                                           .len = (uint32_t)frame_max };
-    unsigned sent = 0, queued = p->ntx;
-    int got = duet_net_xfer(p->dev, p->tx, p->ntx, &sent, p->rx, BATCH);
-    p->ntx = 0;
-    forwarded += sent;
-    send_errors += queued - sent;
-    if (got < 0) {
-        printf("l2fwd: %s: transfer failed (%d)\n", p->info.name, got);
-        return -1;
+    for (int k = 0; k < BATCH; k++) {
+        struct duet_net_rx r;
+        int got = duet_net_rx_next(p->dev, &r);
+        if (got < 0) {
+            printf("l2fwd: %s: receive failed (%d)\n", p->info.name, got);
+            return -1;
+        }
+        if (got == 0)
+            return 1;
+        if (r.data) {
+            forward(i, r.data, r.len, &r);
+            duet_net_rx_release(p->dev, r.token);
+            continue;
+        }
+        int64_t n = duet_net_rx_copy(p->dev, &r, p->scratch, p->info.mtu + DUET_NET_FRAME_OVERHEAD);
+        if (n > 0)
+            forward(i, p->scratch, (uint32_t)n, &r);
+        else
+            dropped++;
     }
-    return switch_frames(i, got);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -124,9 +147,11 @@ int main(int argc, char **argv)
             if (r < 0)
                 return 1;
             drained &= r;
+            flush(&ports[1 - i]); /* what port i received goes out of the other */
         }
-        /* Sleep only with nothing queued: the interrupt was armed by the short batches. */
-        if (drained && !ports[0].ntx && !ports[1].ntx)
+        flush(&ports[1]); /* a router's replies go back out the port they came in on */
+        /* Sleep only when both ran dry: their interrupts are armed. */
+        if (drained)
             duet_net_wait(100000000ULL);
     }
     printf("l2fwd: %llu frames forwarded, %llu dropped, %llu send errors, %u MACs learned\n",

@@ -15,9 +15,9 @@
 #include "cli/run_report.h"
 #include "devices/block/block_dev.h"
 #include "devices/net/net_dev.h"
-#include "devices/net/net_rx.h"
 #include "debug/core_dump.h"
 #include "debug/gdb_stub.h"
+#include "devices/virtio/net_thread.h"
 #include "devices/virtio/virtio_net.h"
 #include "duet/kvm_irq.h"
 #include "duet/memmap.h"
@@ -43,13 +43,13 @@ static struct net_dev nets[NET_MAX_DEVICES];
 static struct dir_share dirs[DIR_MAX_SHARES];
 static struct virtio_net vnets[NET_MAX_DEVICES];
 
-enum { NETS_HYPERCALL, NETS_VIRTIO_VHOST, NETS_VIRTIO_THREAD };
+enum { NETS_NONE, NETS_VIRTIO_VHOST, NETS_VIRTIO_THREAD };
 
-/* How the NICs reach the guest (--net-backend), or -1 with a reason in err. */
+/* Who serves the NICs' rings (--net-backend), or -1 with a reason in err. */
 static int choose_backend(const struct run_options *o, char *err, size_t errlen)
 {
-    if (o->nnets == 0 || o->net_backend == NET_BACKEND_HYPERCALL)
-        return NETS_HYPERCALL;
+    if (o->nnets == 0)
+        return NETS_NONE;
     if (o->net_backend == NET_BACKEND_THREAD)
         return NETS_VIRTIO_THREAD;
     char why[200];
@@ -76,6 +76,50 @@ static int create_virtio(struct vm *vm, struct guest_mem *mem, unsigned n, int v
     return 0;
 }
 
+/* What the sandboxed run may touch: the descriptors setup opened, per use. */
+static void sandbox_policy(struct sandbox_policy *p, const struct vm *vm, const struct run_options *o,
+                           const struct core_file *core, struct gdb_stub *gdb, int vhost)
+{
+    sandbox_policy_init(p);
+    p->vcpu_fd = vm->vcpu_fd;
+    p->vm_fd = vm->vm_fd;
+    sandbox_fds_add(&p->writes, STDOUT_FILENO); /* the guest console */
+    sandbox_fds_add(&p->writes, STDERR_FILENO);
+    for (unsigned i = 0; i < o->nblocks; i++) {
+        sandbox_fds_add(&p->files, blocks[i].fd);
+        sandbox_fds_add(&p->syncs, blocks[i].fd);
+    }
+    for (unsigned i = 0; i < o->nnets; i++) {
+        const struct virtio_net *v = &vnets[i];
+        sandbox_fds_add(&p->taps, v->net->fd);
+        if (vhost) {
+            sandbox_fds_add(&p->vhost, v->vhost_fd);
+            continue;
+        }
+        p->features |= SANDBOX_THREADS;
+        int ctl = net_thread_ctl_fd(v);
+        const int reads[] = { v->net->fd, v->kick[0], v->kick[1], ctl };
+        const int writes[] = { v->net->fd, v->call, ctl };
+        for (unsigned k = 0; k < sizeof reads / sizeof reads[0]; k++)
+            sandbox_fds_add(&p->reads, reads[k]);
+        for (unsigned k = 0; k < sizeof writes / sizeof writes[0]; k++)
+            sandbox_fds_add(&p->writes, writes[k]);
+    }
+    if (o->ndirs)
+        p->features |= SANDBOX_FILES;
+    if (o->verbose && !o->quiet)
+        p->features |= SANDBOX_COUNTS;
+    if (gdb) {
+        p->features |= SANDBOX_GDB;
+        sandbox_fds_add(&p->reads, gdb_stub_fd(gdb));
+        sandbox_fds_add(&p->writes, gdb_stub_fd(gdb));
+    }
+    if (o->core) {
+        p->core_dir_fd = core->dir_fd;
+        sandbox_fds_add(&p->files, core->fd);
+    }
+}
+
 /* The image's manifest must name exactly the devices on the command line. */
 static int check_manifest(const struct image_file *image, const struct run_options *o,
                           char *err, size_t errlen)
@@ -95,7 +139,7 @@ static int check_manifest(const struct image_file *image, const struct run_optio
 }
 
 /* Block files and taps; network device i signals on SPI DUET_IRQ_DEVICE(i). */
-static int open_devices(const struct run_options *o, int virtio, char *err, size_t errlen)
+static int open_devices(const struct run_options *o, char *err, size_t errlen)
 {
     for (unsigned i = 0; i < o->nblocks; i++)
         if (block_open(&blocks[i], &o->blocks[i], err, errlen) < 0)
@@ -104,13 +148,13 @@ static int open_devices(const struct run_options *o, int virtio, char *err, size
         if (dir_open(&dirs[i], &o->dirs[i], err, errlen) < 0)
             return -1;
     for (unsigned i = 0; i < o->nnets; i++)
-        if (net_open(&nets[i], &o->nets[i], DUET_IRQ_DEVICE(i), virtio, err, errlen) < 0)
+        if (net_open(&nets[i], &o->nets[i], DUET_IRQ_DEVICE(i), err, errlen) < 0)
             return -1;
     return 0;
 }
 
 static int write_device_tree(struct guest_mem *mem, struct vm *vm, const struct run_options *o,
-                             int virtio, const struct rootfs_image *rootfs)
+                             const struct rootfs_image *rootfs)
 {
     static char bootargs[DUET_DTB_MAX];
     char err[256];
@@ -133,7 +177,6 @@ static int write_device_tree(struct guest_mem *mem, struct vm *vm, const struct 
         .nnets = o->nnets,
         .dirs = dirs,
         .ndirs = o->ndirs,
-        .net_virtio = virtio,
         .rootfs_base = DUET_ROOTFS_BASE,
         .rootfs_size = rootfs->size,
     };
@@ -203,8 +246,7 @@ int cmd_run(int argc, char **argv)
     }
     report_phase(&rep, "ELF load");
     int backend = choose_backend(&o, err, sizeof err);
-    int virtio = backend == NETS_VIRTIO_VHOST || backend == NETS_VIRTIO_THREAD;
-    if (backend < 0 || open_devices(&o, virtio, err, sizeof err) < 0) {
+    if (backend < 0 || open_devices(&o, err, sizeof err) < 0) {
         fprintf(stderr, "duet: %s\n", err);
         return DUET_STATUS_USAGE;
     }
@@ -218,16 +260,13 @@ int cmd_run(int argc, char **argv)
     if (rep.enabled && o.nnets)
         fprintf(stderr, "duet: net: %s\n", backend == NETS_VIRTIO_VHOST
                 ? "virtio-net over virtio-mmio, backend vhost-net"
-                : backend == NETS_VIRTIO_THREAD ? "virtio-net over virtio-mmio, backend duet thread"
-                : "per-frame network hypercalls");
+                : "virtio-net over virtio-mmio, backend duet thread");
 
     struct core_file core = { .dir_fd = -1, .fd = -1 };
     if (o.core && core_prepare(&core, o.core, o.image, err, sizeof err) < 0) {
         fprintf(stderr, "duet: %s\n", err);
         return DUET_STATUS_USAGE;
     }
-    if (o.core)
-        sandbox_allow_core_link(core.dir_fd);
     struct gdb_stub *gdb = NULL;
     if (o.gdb && !(gdb = gdb_stub_listen(o.gdb, err, sizeof err))) {
         fprintf(stderr, "duet: %s\n", err);
@@ -248,7 +287,7 @@ int cmd_run(int argc, char **argv)
     if (vm_create_gic(&vm) < 0)
         return host_error(&vm);
     report_phase(&rep, "create vGIC");
-    if (write_device_tree(&mem, &vm, &o, virtio, &rootfs) < 0) {
+    if (write_device_tree(&mem, &vm, &o, &rootfs) < 0) {
         vm_close(&vm);
         return DUET_STATUS_HOST_ERROR;
     }
@@ -260,7 +299,7 @@ int cmd_run(int argc, char **argv)
         return host_error(&vm);
     report_phase(&rep, "vCPU init and registers");
     /* After the vCPU: KVM_IRQFD wants the vGIC initialised. */
-    if (virtio && create_virtio(&vm, &mem, o.nnets, backend == NETS_VIRTIO_VHOST) < 0) {
+    if (o.nnets && create_virtio(&vm, &mem, o.nnets, backend == NETS_VIRTIO_VHOST) < 0) {
         vm_close(&vm);
         return DUET_STATUS_HOST_ERROR;
     }
@@ -272,18 +311,11 @@ int cmd_run(int argc, char **argv)
         .nblocks = o.nblocks,
         .console_fd = STDOUT_FILENO,
         .console_left = o.console_limit ? o.console_limit : UINT64_MAX,
-        .nets = nets,
-        .nnets = o.nnets,
         .dirs = dirs,
         .ndirs = o.ndirs,
-        .vnets = virtio ? vnets : NULL,
-        .nvnets = virtio ? o.nnets : 0,
+        .vnets = vnets,
+        .nvnets = o.nnets,
     };
-    if (o.nnets && !virtio && !(hc.net_rx = net_rx_start(nets, o.nnets, vm.vm_fd, err, sizeof err))) {
-        fprintf(stderr, "duet: %s\n", err);
-        vm_close(&vm);
-        return DUET_STATUS_HOST_ERROR;
-    }
     struct run_stats stats = { 0 };
     fflush(stdout);
     if (gdb) {
@@ -293,9 +325,18 @@ int cmd_run(int argc, char **argv)
             return DUET_STATUS_HOST_ERROR;
         }
         vm.gdb = gdb;
-        sandbox_allow_guest_debug();
     }
-    if (!o.no_sandbox && sandbox_enter(o.ndirs ? SANDBOX_FILES : 0) < 0) {
+    struct sandbox_policy policy;
+    sandbox_policy(&policy, &vm, &o, &core, gdb, backend == NETS_VIRTIO_VHOST);
+    if (rep.enabled && !o.no_sandbox) {
+        const char *names[64];
+        unsigned n = sandbox_calls(&policy, names, 64);
+        fprintf(stderr, "duet: sandbox: %u system calls:", n);
+        for (unsigned i = 0; i < n && i < 64; i++)
+            fprintf(stderr, " %s", names[i]);
+        fprintf(stderr, "\n");
+    }
+    if (!o.no_sandbox && sandbox_enter(&policy) < 0) {
         fprintf(stderr, "duet: cannot enter the seccomp sandbox: %s\n", strerror(errno));
         vm_close(&vm);
         return DUET_STATUS_HOST_ERROR;
@@ -320,7 +361,6 @@ int cmd_run(int argc, char **argv)
     core_discard(&core);
     report_phase(&rep, "guest run");
     report_guest_phases(&rep, &hc);
-    net_rx_stop(hc.net_rx); /* before the VM's fd goes: the thread raises its SPIs */
     for (unsigned i = 0; i < hc.nvnets; i++)
         virtio_net_destroy(&vnets[i]);
     vm_close(&vm);

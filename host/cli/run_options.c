@@ -49,9 +49,9 @@ const char run_usage[] =
     "               on instead); a crash stops in gdb\n"
     "  --net:NAME=TAP[,mtu=N]  attach tap TAP as network device NAME\n"
     "  --net-mac:NAME=MAC      the guest's MAC address on NAME\n"
-    "  --net-backend=auto|vhost|thread|hypercall  NICs as virtio-net served by\n"
-    "               vhost-net (auto: when /dev/vhost-net opens), else by a host\n"
-    "               thread; or the older per-frame network hypercalls\n"
+    "  --net-backend=auto|vhost|thread  who serves the NICs' virtio-net rings:\n"
+    "               the kernel's vhost-net, or a host thread of duet's\n"
+    "               (auto: vhost-net when /dev/vhost-net opens)\n"
     "  --no-sandbox do not enter the seccomp sandbox before the guest runs\n"
     "               (debugging only: a sandbox kill names the system call)\n"
     "  --help       this text\n"
@@ -214,13 +214,15 @@ int run_options_parse(struct run_options *o, int argc, char **argv, char *err, s
             if (env_option(o, v, err, errlen) < 0)
                 return -1;
         } else if (!strncmp(a, "--net-backend=", 14)) {
-            static const char *const names[] = { "auto", "vhost", "thread", "hypercall" };
+            static const char *const names[] = { "auto", "vhost", "thread" };
             unsigned k = 0;
-            while (k < 4 && strcmp(a + 14, names[k]))
+            while (k < 3 && strcmp(a + 14, names[k]))
                 k++;
-            if (k == 4)
-                return fail(err, errlen, "--net-backend: '%s' is not auto, vhost, thread or "
-                            "hypercall", a + 14);
+            if (k == 3)
+                return fail(err, errlen, strcmp(a + 14, "hypercall")
+                            ? "--net-backend: '%s' is not auto, vhost or thread"
+                            : "--net-backend: '%s' is not auto, vhost or thread (the per-frame "
+                              "network hypercalls are gone: NICs are virtio-net)", a + 14);
             o->net_backend = (int)k;
         } else if (!strncmp(a, "--console-limit=", 16)) {
             if (parse_size(a + 16, &o->console_limit))

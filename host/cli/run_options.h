@@ -41,7 +41,6 @@ enum {
     NET_BACKEND_AUTO,        /* virtio-net on vhost-net when /dev/vhost-net opens, else on a thread */
     NET_BACKEND_VHOST,       /* virtio-net on vhost-net, or an error */
     NET_BACKEND_THREAD,      /* virtio-net served by a host thread of duet's */
-    NET_BACKEND_HYPERCALL,   /* Duet's per-frame network hypercalls */
 };
 
 /* Parses argv (argv[0] is "run"). 0, or -1 with a one-line reason in err. */

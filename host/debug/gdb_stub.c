@@ -334,6 +334,10 @@ void gdb_stub_close(struct gdb_stub *g)
         unlink(g->unix_path);
     free(g);
 }
+int gdb_stub_fd(const struct gdb_stub *g)
+{
+    return g ? g->fd : -1;
+}
 #else
 struct gdb_stub *gdb_stub_listen(const char *spec, char *err, size_t errlen)
 {
@@ -350,4 +354,5 @@ int gdb_stub_interrupted(struct gdb_stub *g) { (void)g; return GDB_RUN_RESUME; }
 int gdb_stub_debug_exit(struct gdb_stub *g) { (void)g; return GDB_RUN_RESUME; }
 int gdb_stub_guest_done(struct gdb_stub *g, int status) { (void)g; return status; }
 void gdb_stub_close(struct gdb_stub *g) { (void)g; }
+int gdb_stub_fd(const struct gdb_stub *g) { (void)g; return -1; }
 #endif

@@ -6,8 +6,9 @@
  *
  * Sandbox: gdb connects, and the stub serves the first stop, before seccomp
  * is entered; afterwards the stub only read()s and write()s its connected
- * socket and ppoll()s it (all already allowed) and the sandbox grows by one
- * ioctl, KVM_SET_GUEST_DEBUG, only when --gdb is given. The listening socket
+ * socket (gdb_stub_fd) and ppoll()s it, and the sandbox grows by those, its
+ * SIGIO handler's rt_sigreturn and one ioctl, KVM_SET_GUEST_DEBUG, only
+ * when --gdb is given. The listening socket
  * is closed once gdb is connected, so a second gdb is refused by the kernel.
  */
 #ifndef DUET_GDB_STUB_H
@@ -43,5 +44,7 @@ int gdb_stub_debug_exit(struct gdb_stub *g);
 int gdb_stub_guest_done(struct gdb_stub *g, int status);
 
 void gdb_stub_close(struct gdb_stub *g);
+/* The connected socket (for the sandbox's read/write lists), or -1. */
+int gdb_stub_fd(const struct gdb_stub *g);
 
 #endif

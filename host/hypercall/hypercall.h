@@ -16,8 +16,6 @@
 
 struct block_dev;
 struct dir_share;
-struct net_dev;
-struct net_rx;
 struct virtio_net;
 
 enum hc_result {
@@ -36,10 +34,7 @@ struct hc_ctx {
     unsigned nblocks;
     struct dir_share *dirs;  /* --dir shares, by index */
     unsigned ndirs;
-    struct net_dev *nets;    /* attached network devices, by index */
-    unsigned nnets;
-    struct net_rx *net_rx;   /* their receive interrupts; NULL in tests */
-    struct virtio_net *vnets; /* the same NICs as virtio-net devices (or NULL) */
+    struct virtio_net *vnets; /* the NICs: virtio-net devices (their MMIO exits, --stats) */
     unsigned nvnets;
     int console_fd;          /* where the guest's console goes */
     uint64_t console_left;   /* bytes the guest may still print (UINT64_MAX: no bound) */

@@ -137,27 +137,6 @@ static int add_dirs(void *fdt, const struct fdt_params *p)
     return 0;
 }
 
-/* One node per network device, reg = the hypercall index, with its SPI. */
-static int add_nets(void *fdt, const struct fdt_params *p)
-{
-    for (unsigned i = 0; i < p->nnets; i++) {
-        const struct net_dev *d = &p->nets[i];
-        char name[24];
-        snprintf(name, sizeof name, "net@%x", i);
-        fdt32_t irq[3] = { cpu_to_fdt32(GIC_IRQ_SPI), cpu_to_fdt32(DUET_DT_SPI(d->irq)),
-                           cpu_to_fdt32(IRQ_EDGE_RISING) };
-        TRY(fdt_begin_node(fdt, name));
-        TRY(fdt_property_string(fdt, "compatible", "duet,net"));
-        TRY(fdt_property_u32(fdt, "reg", i));
-        TRY(fdt_property_string(fdt, "duet,name", d->spec.name));
-        TRY(fdt_property(fdt, "local-mac-address", d->mac, 6));
-        TRY(fdt_property_u32(fdt, "max-frame-size", d->mtu + DUET_NET_FRAME_OVERHEAD));
-        TRY(fdt_property(fdt, "interrupts", irq, sizeof irq));
-        TRY(fdt_end_node(fdt));
-    }
-    return 0;
-}
-
 /* NUL-separated strings, as a device-tree string list is. */
 static int env_property(void *fdt, const char *const *env, unsigned n)
 {
@@ -181,7 +160,7 @@ static int env_property(void *fdt, const char *const *env, unsigned n)
  */
 static int add_virtio_nets(void *fdt, const struct fdt_params *p)
 {
-    for (unsigned i = 0; i < p->nnets && p->net_virtio; i++) {
+    for (unsigned i = 0; i < p->nnets; i++) {
         const struct net_dev *d = &p->nets[i];
         char name[40];
         uint64_t reg[2] = { DUET_VIRTIO_BASE + i * DUET_VIRTIO_STRIDE, DUET_VIRTIO_STRIDE };
@@ -256,13 +235,11 @@ static int build(void *fdt, int size, const struct fdt_params *p, const char *bo
     TRY(fdt_property_string(fdt, "compatible", DUET_FDT_COMPAT));
     TRY(prop_reg(fdt, hc, 1));
     TRY(fdt_property_u32(fdt, "duet,abi-version", DUET_ABI_VERSION));
-    if (p->nblocks || (p->nnets && !p->net_virtio) || p->ndirs) {
+    if (p->nblocks || p->ndirs) {
         TRY(fdt_property_u32(fdt, "#address-cells", 1));
         TRY(fdt_property_u32(fdt, "#size-cells", 0));
     }
     TRY(add_blocks(fdt, p));
-    if (!p->net_virtio)
-        TRY(add_nets(fdt, p));
     TRY(add_dirs(fdt, p));
     TRY(fdt_end_node(fdt));
     TRY(add_virtio_nets(fdt, p));

@@ -17,6 +17,8 @@
  *   /timer            "arm,armv8-timer", always-on, 4 PPIs (see .c)
  *   /duet@a000000     DUET_FDT_COMPAT, reg = hypercall window,
  *                     "duet,abi-version" = DUET_ABI_VERSION
+ *   /virtio_mmio@...  one per NIC: "virtio,mmio", reg, its edge SPI,
+ *                     "duet,name", "duet,interrupt-no-ack"
  * Guests should find the hypercall window by compatible, not by path.
  */
 #ifndef DUET_FDT_BUILDER_H
@@ -44,9 +46,8 @@ struct fdt_params {
     unsigned    ndirs;
     const struct block_dev *blocks; /* /duet@.../block@N nodes, by index */
     unsigned    nblocks;
-    const struct net_dev *nets;     /* /duet@.../net@N nodes, by index */
+    const struct net_dev *nets;     /* /virtio_mmio@... nodes, by index */
     unsigned    nnets;
-    int         net_virtio;    /* the NICs are virtio-mmio nodes, not duet,net ones */
     uint64_t    rootfs_base;   /* /chosen DUET_FDT_ROOTFS = <base size>; size 0: none */
     uint64_t    rootfs_size;
 };

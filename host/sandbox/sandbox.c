@@ -1,7 +1,17 @@
 /*
- * A plain-BPF seccomp filter (no libseccomp needed): check the architecture,
- * allow the listed system calls, allow ioctl only with the KVM requests the
- * run loop uses, trap everything else into a handler that names the call.
+ * A plain-BPF seccomp filter (no libseccomp needed), built per run from
+ * what setup opened (sandbox.h): check the architecture, then KVM_RUN on
+ * the vCPU first (the exit path's hot call: 9 instructions), then each
+ * allowed call with its descriptors, requests or flags pinned where BPF can
+ * see them (it cannot read memory: paths, structs and buffers stay
+ * unchecked), and trap everything else into a handler that names the call.
+ *
+ * The calls (docs/ARCHITECTURE.md "The sandbox" has the list per device):
+ *   always       ioctl write clock_gettime close munmap exit_group
+ *   block        pread64 pwrite64 fdatasync
+ *   net thread   read futex ppoll exit madvise rt_sigprocmask
+ *   --verbose    mincore          --gdb  ppoll rt_sigreturn brk
+ *   --dir        sandbox_files.c  --core linkat
  *
  * Debugging a kill: run with --no-sandbox to confirm, then look the number
  * up (ausyscall NUMBER, or <asm/unistd.h>) and add it here with a reason.
@@ -10,13 +20,16 @@
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/futex.h>
 #include <linux/if_tun.h>
 #include <linux/kvm.h>
 #include <linux/vhost.h>
 #include <linux/seccomp.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include "duet/hypercall.h"
@@ -31,34 +44,6 @@
 #endif
 
 #define ALLOW(name) { __NR_##name, #name }
-const struct sandbox_syscall sandbox_allowed[] = {
-    ALLOW(ioctl),          /* KVM_RUN and friends; requests filtered below */
-    ALLOW(write),          /* the guest console, error messages */
-    ALLOW(writev),         /* stdio may gather */
-    ALLOW(read),           /* device backends */
-    ALLOW(pread64),        /* block device reads */
-    ALLOW(pwrite64),       /* block device writes */
-    ALLOW(fdatasync),      /* block flush */
-    ALLOW(clock_gettime),  /* wall clock hypercall, --stats; vDSO fallback */
-    ALLOW(clock_nanosleep),
-    ALLOW(munmap),         /* teardown */
-    ALLOW(close),          /* teardown */
-    ALLOW(exit_group),
-    ALLOW(exit),
-    ALLOW(rt_sigreturn),   /* return from the SIGSYS handler's caller path */
-    ALLOW(rt_sigprocmask),
-    ALLOW(futex),          /* stdio locks in the static libc */
-    ALLOW(getpid),         /* abort() */
-    ALLOW(gettid),         /* abort() */
-    ALLOW(tgkill),         /* abort() */
-    ALLOW(brk),            /* malloc inside stdio, if any */
-    ALLOW(ppoll),          /* the network receive thread waits on its taps */
-    ALLOW(madvise),        /* a joined thread's stack is given back */
-    ALLOW(mincore),        /* duet run --verbose: guest RAM pages touched */
-    ALLOW(set_robust_list), /* a new thread's first calls, should it start late */
-    ALLOW(rseq),
-};
-const unsigned sandbox_allowed_count = sizeof sandbox_allowed / sizeof sandbox_allowed[0];
 
 /* Only with --dir shares (host/devices/dir): every path goes through openat2
  * beneath a share's root, so no plain open/openat is allowed even then. */
@@ -81,25 +66,16 @@ const struct sandbox_syscall sandbox_files_allowed[] = {
 const unsigned sandbox_files_allowed_count =
     sizeof sandbox_files_allowed / sizeof sandbox_files_allowed[0];
 
-/* ioctl requests the run loop may make once sandboxed. */
-static unsigned long allowed_ioctls[] = {
-    KVM_RUN, KVM_GET_ONE_REG, KVM_SET_ONE_REG, KVM_IRQ_LINE,
-    KVM_RUN, /* the gdb stub's slot: KVM_SET_GUEST_DEBUG with --gdb (else a repeat) */
-    /* virtio-net DRIVER_OK and reset: hand vhost-net the rings and the tap */
-    VHOST_SET_FEATURES, VHOST_SET_VRING_NUM, VHOST_SET_VRING_BASE, VHOST_SET_VRING_ADDR,
-    VHOST_SET_VRING_KICK, VHOST_SET_VRING_CALL, VHOST_NET_SET_BACKEND, TUNSETOFFLOAD,
-};
-
-static int core_link_fd = -1;
-
-void sandbox_allow_core_link(int dir_fd)
+void sandbox_policy_init(struct sandbox_policy *p)
 {
-    core_link_fd = dir_fd;
+    memset(p, 0, sizeof *p);
+    p->vcpu_fd = p->vm_fd = p->core_dir_fd = -1;
 }
 
-void sandbox_allow_guest_debug(void)
+void sandbox_fds_add(struct sandbox_fds *s, int fd)
 {
-    allowed_ioctls[4] = KVM_SET_GUEST_DEBUG;
+    if (fd >= 0 && s->n < SANDBOX_FDS_MAX)
+        s->fd[s->n++] = fd;
 }
 
 static void on_sigsys(int sig, siginfo_t *info, void *uctx)
@@ -115,8 +91,8 @@ static void on_sigsys(int sig, siginfo_t *info, void *uctx)
     while (d)
         msg[n++] = digits[--d];
     const char *tail = info->si_syscall == __NR_ioctl
-        ? " (ioctl with a request outside the list; run with --no-sandbox to debug)\n"
-        : " (run with --no-sandbox to debug)\n";
+        ? " (an ioctl request or descriptor outside the list; run with --no-sandbox to debug)\n"
+        : " (or its arguments are outside the list; run with --no-sandbox to debug)\n";
     memcpy(msg + n, tail, strlen(tail));
     n += strlen(tail);
     ssize_t ignored = write(STDERR_FILENO, msg, n);
@@ -127,61 +103,198 @@ static void on_sigsys(int sig, siginfo_t *info, void *uctx)
 
 #define STMT(code, k) ((struct sock_filter)BPF_STMT((code), (k)))
 #define JUMP(code, k, jt, jf) ((struct sock_filter)BPF_JUMP((code), (k), (jt), (jf)))
-#define MAX_FILTER (128 + SANDBOX_FILES_RULES_MAX)
+/* The low 32 bits of an argument (little-endian): fds, requests and flags are ints. */
+#define ARG_LO(i) ((unsigned)(offsetof(struct seccomp_data, args) + 8 * (i)))
+#define MAX_FILTER (400 + SANDBOX_FILES_RULES_MAX)
+#define ANY 0xffffffffu /* "no argument check" */
 
-static unsigned allow_list(struct sock_filter *f, unsigned n,
-                           const struct sandbox_syscall *list, unsigned count)
+struct build {
+    struct sock_filter f[MAX_FILTER];
+    unsigned n;
+    const char *names[64];
+    unsigned nnames;
+};
+
+static void emit(struct build *b, struct sock_filter s)
 {
-    for (unsigned i = 0; i < count; i++) {
-        if (list[i].nr == __NR_ioctl)
-            continue;
-        f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)list[i].nr, 0, 1);
-        f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-    }
-    return n;
+    if (b->n < MAX_FILTER)
+        b->f[b->n] = s;
+    b->n++;
 }
 
-int sandbox_enter(unsigned features)
+static void named(struct build *b, const char *name)
 {
-    struct sock_filter f[MAX_FILTER];
-    unsigned n = 0;
-    f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
-    f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, SANDBOX_ARCH, 1, 0);
-    f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
-    f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-    /* ioctl: jump to the request check at the end. */
-    unsigned ioctl_jump = n++;
-    n = allow_list(f, n, sandbox_allowed, sandbox_allowed_count);
-    if (features & SANDBOX_FILES)
-        n = sandbox_files_rules(f, n);  /* the same calls, arguments pinned */
-    if (core_link_fd >= 0) { /* --core: linkat, with the core directory as newdirfd only */
-        f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_linkat, 0, 3);
-        f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2]));
-        f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)core_link_fd, 0, 1);
-        f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-    }
-    f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP);
-    unsigned ioctl_check = n;
-    f[ioctl_jump] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl,
-                         (unsigned char)(ioctl_check - ioctl_jump - 1), 0);
-    /* The request is the low 32 bits of args[1] (little-endian). */
-    f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1]));
-    for (unsigned i = 0; i < sizeof allowed_ioctls / sizeof allowed_ioctls[0]; i++) {
-        f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)allowed_ioctls[i], 0, 1);
-        f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-    }
-    f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP);
+    for (unsigned i = 0; i < b->nnames; i++)
+        if (!strcmp(b->names[i], name))
+            return;
+    if (b->nnames < sizeof b->names / sizeof b->names[0])
+        b->names[b->nnames++] = name;
+}
 
+/*
+ * With the accumulator holding `key` (a call number or an ioctl request):
+ * if it is `key`, allow when argument `arg` is one of vals[0..n-1] (arg ANY:
+ * always), else trap; if not, fall through to the next rule, accumulator
+ * untouched. Nothing is emitted when vals is empty: the call stays forbidden.
+ */
+static int rule_in(struct build *b, unsigned key, unsigned arg, const unsigned *vals, unsigned n)
+{
+    if (arg != ANY && n == 0)
+        return 0;
+    unsigned body = arg == ANY ? 1 : 1 + n + 2;
+    emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, key, 0, (unsigned char)body));
+    if (arg == ANY) {
+        emit(b, STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+        return 1;
+    }
+    emit(b, STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(arg)));
+    for (unsigned i = 0; i < n; i++) /* to the ALLOW after the TRAP */
+        emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, vals[i], (unsigned char)(n - i), 0));
+    emit(b, STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+    emit(b, STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+    return 1;
+}
+
+static void call_any(struct build *b, long nr, const char *name)
+{
+    rule_in(b, (unsigned)nr, ANY, NULL, 0);
+    named(b, name);
+}
+
+static void call_fds(struct build *b, long nr, const char *name, unsigned arg,
+                     const struct sandbox_fds *s)
+{
+    if (rule_in(b, (unsigned)nr, arg, (const unsigned *)s->fd, s->n))
+        named(b, name);
+}
+
+static void call_vals(struct build *b, long nr, const char *name, unsigned arg,
+                      const unsigned *vals, unsigned n)
+{
+    if (rule_in(b, (unsigned)nr, arg, vals, n))
+        named(b, name);
+}
+
+/* ioctl: the request, then the descriptor it may go to. KVM_RUN first. */
+static void ioctls(struct build *b, const struct sandbox_policy *p)
+{
+    unsigned start = b->n;
+    emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 0)); /* jf patched below */
+    emit(b, STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(1)));
+    unsigned vcpu = (unsigned)p->vcpu_fd, vm = (unsigned)p->vm_fd;
+    unsigned nv = p->vcpu_fd >= 0, nm = p->vm_fd >= 0;
+    rule_in(b, (unsigned)KVM_RUN, 0, &vcpu, nv);
+    rule_in(b, (unsigned)KVM_GET_ONE_REG, 0, &vcpu, nv);   /* a stop's PC, cores, gdb */
+    rule_in(b, (unsigned)KVM_SET_ONE_REG, 0, &vcpu, nv);   /* back to a crash's PC, gdb */
+    rule_in(b, (unsigned)KVM_IRQ_LINE, 0, &vm, nm);        /* DUET_HC_IRQ_PULSE */
+    if (p->features & SANDBOX_GDB)
+        rule_in(b, (unsigned)KVM_SET_GUEST_DEBUG, 0, &vcpu, nv);
+    /* virtio-net DRIVER_OK and reset: hand vhost-net the rings and the tap */
+    static const unsigned long vhost[] = {
+        VHOST_SET_FEATURES, VHOST_SET_VRING_NUM, VHOST_SET_VRING_BASE, VHOST_SET_VRING_ADDR,
+        VHOST_SET_VRING_KICK, VHOST_SET_VRING_CALL, VHOST_NET_SET_BACKEND };
+    for (unsigned i = 0; i < sizeof vhost / sizeof vhost[0]; i++)
+        rule_in(b, (unsigned)vhost[i], 0, (const unsigned *)p->vhost.fd, p->vhost.n);
+    rule_in(b, (unsigned)TUNSETOFFLOAD, 0, (const unsigned *)p->taps.fd, p->taps.n);
+    emit(b, STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP)); /* any other request */
+    b->f[start].jf = (unsigned char)(b->n - start - 1);
+    named(b, "ioctl");
+}
+
+static void build_filter(struct build *b, const struct sandbox_policy *p)
+{
+    b->n = b->nnames = 0;
+    emit(b, STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
+    emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, SANDBOX_ARCH, 1, 0));
+    emit(b, STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+    emit(b, STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
+    ioctls(b, p);
+    unsigned threads = p->features & SANDBOX_THREADS, gdb = p->features & SANDBOX_GDB;
+    call_fds(b, __NR_write, "write", 0, &p->writes);     /* console, messages, net thread */
+    call_fds(b, __NR_read, "read", 0, &p->reads);        /* net thread, gdb */
+    if (threads || gdb) { /* the net thread's 4 descriptors, gdb's 1 */
+        emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ppoll, 0, 4));
+        emit(b, STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(1)));
+        emit(b, JUMP(BPF_JMP | BPF_JGT | BPF_K, 4, 1, 0));
+        emit(b, STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+        emit(b, STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+        named(b, "ppoll");
+    }
+    if (p->features & SANDBOX_FILES) { /* shares open files as they go: any descriptor */
+        call_any(b, __NR_pread64, "pread64");
+        call_any(b, __NR_pwrite64, "pwrite64");
+    } else {
+        call_fds(b, __NR_pread64, "pread64", 0, &p->files);
+        call_fds(b, __NR_pwrite64, "pwrite64", 0, &p->files);
+    }
+    call_fds(b, __NR_fdatasync, "fdatasync", 0, &p->syncs);
+    static const unsigned clocks[] = { CLOCK_REALTIME, CLOCK_MONOTONIC }; /* vDSO fallback */
+    call_vals(b, __NR_clock_gettime, "clock_gettime", 0, clocks, 2);
+    if (threads) {
+        /* pthread mutexes, conditions and joins: plain waits and wakes, private or
+         * not, with or without a realtime clock; no requeue, no PI. */
+        emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_futex, 0, 7));
+        emit(b, STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(1)));
+        emit(b, STMT(BPF_ALU | BPF_AND | BPF_K, ~(unsigned)(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME)));
+        emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, FUTEX_WAIT, 3, 0));
+        emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, FUTEX_WAKE, 2, 0));
+        emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, FUTEX_WAIT_BITSET, 1, 0));
+        emit(b, STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+        emit(b, STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+        named(b, "futex");
+        static const unsigned dontneed[] = { MADV_DONTNEED }; /* a joined thread's stack */
+        call_vals(b, __NR_madvise, "madvise", 2, dontneed, 1);
+        call_any(b, __NR_exit, "exit");                        /* a thread's end */
+        call_any(b, __NR_rt_sigprocmask, "rt_sigprocmask");    /* glibc blocks signals there */
+    }
+    call_any(b, __NR_close, "close");                          /* teardown, shares */
+    call_any(b, __NR_munmap, "munmap");                        /* teardown */
+    call_any(b, __NR_exit_group, "exit_group");
+    if (p->features & SANDBOX_COUNTS)
+        call_any(b, __NR_mincore, "mincore");                  /* guest pages touched */
+    if (gdb) {
+        call_any(b, __NR_rt_sigreturn, "rt_sigreturn");        /* its SIGIO handler */
+        call_any(b, __NR_brk, "brk");                          /* free() of the stub may trim */
+    }
+    if (p->features & SANDBOX_FILES) {
+        b->n = sandbox_files_rules(b->f, b->n);  /* the same calls, arguments pinned */
+        for (unsigned i = 0; i < sandbox_files_allowed_count; i++)
+            named(b, sandbox_files_allowed[i].name);
+    }
+    if (p->core_dir_fd >= 0) { /* --core: linkat, with the core directory as newdirfd only */
+        unsigned dir = (unsigned)p->core_dir_fd;
+        call_vals(b, __NR_linkat, "linkat", 2, &dir, 1);
+    }
+    emit(b, STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+}
+
+unsigned sandbox_calls(const struct sandbox_policy *p, const char **names, unsigned max)
+{
+    static struct build b;
+    build_filter(&b, p);
+    for (unsigned i = 0; i < b.nnames && i < max; i++)
+        names[i] = b.names[i];
+    return b.nnames;
+}
+
+int sandbox_enter(const struct sandbox_policy *p)
+{
+    static struct build b;
+    build_filter(&b, p);
+    if (b.n > MAX_FILTER) {
+        errno = E2BIG;
+        return -1;
+    }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_sigsys;
     sa.sa_flags = SA_SIGINFO;
     if (sigaction(SIGSYS, &sa, NULL) < 0)
         return -1;
-    struct sock_fprog prog = { .len = (unsigned short)n, .filter = f };
+    struct sock_fprog prog = { .len = (unsigned short)b.n, .filter = b.f };
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         return -1;
-    /* TSYNC: the network receive thread, already running, gets the filter too. */
+    /* TSYNC: the net backend threads, already running, get the filter too. */
     /*
      * SPEC_ALLOW: without it seccomp also turns on the Speculative Store
      * Bypass mitigation for the process, a cost on every kernel entry and

@@ -115,14 +115,10 @@ for _mode, _status, _msg in HOSTILE:
                                  ["storm survived"] if _mode == "storm" else
                                  ["still running"] if _status == 0 else [],
                                  [_msg] if _msg else [], platforms=("duet",), timeout=60))
-# The network hypercalls (a tap duet creates; nothing is configured on it).
-for _mode, _status, _out, _err in [
-        ("net-bad-lengths", 0, ["all refused", "still running"], []),
-        ("net-rx-outside", 112, [], ["net transfer: rx buffer 0 at", "outside guest RAM"]),
-        ("net-desc-outside", 112, [], ["net transfer: tx descriptors", "outside guest RAM"])]:
-    GUEST_CASES.append(GuestCase("hostile " + _mode, "hostile", [_mode], _status, _out, _err,
-                                 platforms=("duet",), timeout=60,
-                                 host_opts=["--net:net0=taph", "--net-backend=hypercall"]))
+# The retired per-frame network hypercalls: a guest still using them is stopped.
+GUEST_CASES.append(GuestCase("hostile net-old-hypercall", "hostile", ["net-old-hypercall"], 112,
+                             [], ["unknown hypercall 9"], platforms=("duet",), timeout=60,
+                             host_opts=["--net:net0=taph"]))
 # A hostile virtio driver, against each backend where their checks differ.
 for _mode, _status, _out, _err, _backend in [
         ("virtio-unoffered", 0, ["unoffered feature: refused", "still running"], [], "auto"),
@@ -131,7 +127,14 @@ for _mode, _status, _out, _err, _backend in [
         ("virtio-rings-outside", 112, [], ["rings outside RAM"], "thread"),
         ("virtio-chain-loop", 0, ["looping chain: device needs reset", "reset: status 0",
                                   "still running"], ["loops or is too long", "needs a reset"],
-         "thread")]:
+         "thread"),
+        ("virtio-notify-early", 0, ["ignored, then served", "still running"], [], "vhost"),
+        ("virtio-notify-early", 0, ["ignored, then served", "still running"], [], "thread"),
+        ("virtio-bad-lengths", 0, ["all dropped, buffers returned", "still running"], [], "thread"),
+        ("virtio-desc-outside", 0, ["descriptor outside RAM: device needs reset", "still running"],
+         ["outside RAM", "needs a reset"], "thread"),
+        ("virtio-avail-jump", 0, ["available index jump: device needs reset", "still running"],
+         ["available index moved by", "needs a reset"], "thread")]:
     GUEST_CASES.append(GuestCase("hostile %s (%s)" % (_mode, _backend), "hostile", [_mode], _status,
                                  _out, _err, platforms=("duet",), timeout=60,
                                  host_opts=["--net:net0=taph", "--net-backend=" + _backend]))
@@ -254,9 +257,9 @@ HOST_CASES = [
              ["run", "--block:disk0={images}/disk-512.img", "{images}/../../apps/hello.duet.elf"], 2,
              expect_err=["'disk0' is attached but the image does not declare it"]),
     HostCase("info prints the manifest", ["info", "{images}/../../apps/blocktest.duet.elf"], 0,
-             exact_stdout=b"abi 1\ndevices 1\nblock disk0\n"),
+             exact_stdout=b"abi 2\ndevices 1\nblock disk0\n"),
     HostCase("info of an image without devices", ["info", "{images}/../../apps/hello.duet.elf"], 0,
-             exact_stdout=b"abi 1\ndevices 0\n"),
+             exact_stdout=b"abi 2\ndevices 0\n"),
     HostCase("info of an image with a rootfs", ["info", "{images}/../../apps/rootfs.duet.elf"], 0,
              expect=["devices 0", "rootfs ", " bytes"]),
     HostCase("info of a non-ELF file", ["info", "{images}/not-elf.elf"], 1,

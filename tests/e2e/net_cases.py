@@ -33,14 +33,15 @@ PING = "./duet run --net:net0=tap0 apps/pingd.duet.elf -- net0=10.0.2.2/24 for=%
 
 NET_SHELL_CASES = [
     net_case("ping, then 10,000 flood pings whose payloads ping checks",
-             PING % 60,
+             PING % 120,
              "up tap0 10.0.2.1/24 && ready /tmp/g.out answering && "
              "$N/ping -c 3 -w 10 10.0.2.2 && "
-             "$N/ping -q -f -c 10000 -s 200 -p a55a0ff0 -w 50 10.0.2.2 > /tmp/flood 2>&1; "
+             # -w: a deadline for a loaded machine (2 cores, TCG); loss and data are what count
+             "$N/ping -q -f -c 10000 -s 200 -p a55a0ff0 -w 110 10.0.2.2 > /tmp/flood 2>&1; "
              "f=$?; cat /tmp/flood; ! grep -q 'wrong data' /tmp/flood && [ $f = 0 ] && "
              "grep -q '10000 packets transmitted, 10000 received, 0% packet loss' /tmp/flood",
              ["3 received", "10000 packets transmitted, 10000 received, 0% packet loss",
-              "answering pings", "client=0 guest=0"], timeout=150),
+              "answering pings", "client=0 guest=0"], timeout=200),
     net_case("UDP echo with nc: a line and a 1400-byte datagram",
              "./duet run --net:net0=tap0 apps/udpecho.duet.elf -- net0=10.0.2.2/24 for=15",
              "up tap0 10.0.2.1/24 && ready /tmp/g.out echoing && "
@@ -109,11 +110,6 @@ NET_SHELL_CASES = [
              "./duet run --verbose --net:net0=tap0 apps/pingd.duet.elf -- net0=10.0.2.2/24 for=6",
              "up tap0 10.0.2.1/24 && ready /tmp/g.out answering && $N/ping -c 2 -w 5 10.0.2.2",
              ["2 received", "backend vhost-net", "client=0 guest=0"], timeout=60),
-    net_case("the per-frame hypercall path still works (--net-backend=hypercall)",
-             "./duet run --verbose --net-backend=hypercall --net:net0=tap0 apps/pingd.duet.elf -- "
-             "net0=10.0.2.2/24 for=6",
-             "up tap0 10.0.2.1/24 && ready /tmp/g.out answering && $N/ping -c 2 -w 5 10.0.2.2",
-             ["2 received", "per-frame network hypercalls", "client=0 guest=0"], timeout=60),
     # The taps move into two network namespaces: the only way between them is the guest.
     net_case("l2fwd between two namespaces: ping across, then 10,000 flood pings, none lost",
              "./duet run --net:net0=tap0 --net:net1=tap1 apps/l2fwd.duet.elf -- for=280 idle=8",
@@ -184,13 +180,16 @@ NET_HOST_CASES = [
              expect_err=["68..9000"]),
     HostCase("net MAC for no device", ["run", "--net:net0=tap0", "--net-mac:net1=02:00:00:00:00:01",
                                        "x.elf"], 2, expect_err=["no --net:net1"]),
+    HostCase("net: the retired hypercall backend is refused, saying why",
+             ["run", "--net:net0=tap0", "--net-backend=hypercall", "x.elf"], 2,
+             expect_err=["not auto, vhost or thread", "NICs are virtio-net"]),
     HostCase("net MAC multicast", ["run", "--net:net0=tap0", "--net-mac:net0=01:00:00:00:00:01",
                                    "x.elf"], 2, expect_err=["multicast"]),
     HostCase("manifest: a declared NIC must be attached",
              ["run", "{images}/../../apps/pingd.duet.elf"], 2,
              expect_err=["needs net device 'net0'", "--net:net0=TAP"]),
     HostCase("info prints required and optional devices", ["info", "{images}/../../apps/pingd.duet.elf"],
-             0, exact_stdout=b"abi 1\ndevices 2\nnet net0\nnet net1 optional\n"),
+             0, exact_stdout=b"abi 2\ndevices 2\nnet net0\nnet net1 optional\n"),
     HostCase("net: an interface that is not a tap is refused",
              ["run", "--net:net0=lo", "apps/pingd.duet.elf"], 2,
              expect_err=["'lo' exists and is not a tap"], in_lab=True, native=False),

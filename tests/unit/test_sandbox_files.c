@@ -22,7 +22,11 @@ static int in_sandbox(unsigned features, void (*fn)(void))
     if (pid == 0) {
         int devnull = open("/dev/null", O_WRONLY);
         dup2(devnull, STDERR_FILENO); /* the kill message is expected */
-        if (sandbox_enter(features) != 0)
+        struct sandbox_policy p;
+        sandbox_policy_init(&p);
+        p.features = features;
+        sandbox_fds_add(&p.writes, STDERR_FILENO); /* the kill message */
+        if (sandbox_enter(&p) != 0)
             _exit(99);
         fn();
         syscall(SYS_exit_group, 7);

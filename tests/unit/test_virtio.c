@@ -167,6 +167,32 @@ static void test_walker(void)
     gmem_free(&mem);
 }
 
+/* One frame's buffers become visible together: one used-index store for all. */
+static void test_push_n(void)
+{
+    struct guest_mem mem;
+    CHECK(gmem_alloc(&mem, 0x40000000, 0x10000) == 0);
+    struct virtio_queue_cfg cfg = { .num = 4, .ready = 1, .desc = 0x40000000,
+                                    .avail = 0x40001000, .used = 0x40002000 };
+    struct vq q;
+    char err[160];
+    CHECK(vq_init(&q, &mem, &cfg, 1, err, sizeof err) == 0);
+    struct virtq_used *used = (struct virtq_used *)(mem.host + 0x2000);
+    vq_push(&q, 3, 100);
+    const uint16_t heads[3] = { 1, 0, 2 };
+    const uint32_t lens[3] = { 2048, 2048, 7 };
+    vq_push_n(&q, heads, lens, 3);        /* wraps the 4-entry ring */
+    CHECK_EQ_U64(used->idx, 4);
+    CHECK_EQ_U64(used->ring[0].id, 3);
+    CHECK_EQ_U64(used->ring[1].id, 1);
+    CHECK_EQ_U64(used->ring[3].id, 2);
+    CHECK_EQ_U64(used->ring[3].len, 7);
+    vq_push_n(&q, heads, lens, 1);
+    CHECK_EQ_U64(used->idx, 5);
+    CHECK_EQ_U64(used->ring[0].id, 1);    /* entry 4 is slot 0 again */
+    gmem_free(&mem);
+}
+
 int main(void)
 {
     RUN_TEST(test_identity);
@@ -175,5 +201,6 @@ int main(void)
     RUN_TEST(test_start_reset);
     RUN_TEST(test_config_bytes);
     RUN_TEST(test_walker);
+    RUN_TEST(test_push_n);
     return CHECK_EXIT();
 }

@@ -1,8 +1,7 @@
 /*
- * The drivers behind duet/net.h (guest/net.c picks one): virtio-net over
- * virtio-mmio (guest/virtio_net.c, any platform) and the platform's own
- * (platforms/duet: Duet's per-frame hypercalls; qemu-virt: none). The
- * signatures are duet/net.h's.
+ * The driver behind duet/net.h (guest/net.c): virtio-net over virtio-mmio
+ * (guest/virtio_net.c), on every platform. The signatures are duet/net.h's;
+ * the zero-copy and offload calls are the driver's own (duet_net_rx_next...).
  */
 #ifndef DUET_NET_DRIVER_H
 #define DUET_NET_DRIVER_H
@@ -24,6 +23,5 @@ struct net_driver {
 };
 
 extern const struct net_driver virtio_net_driver;
-extern const struct net_driver platform_net_driver; /* count() 0 where there is none */
 
 #endif

@@ -90,7 +90,10 @@
 #define PBUF_POOL_BUFSIZE           LWIP_MEM_ALIGN_SIZE(DUET_LWIP_MAX_FRAME + \
                                         PBUF_LINK_ENCAPSULATION_HLEN + PBUF_LINK_HLEN)
 #ifndef PBUF_POOL_SIZE
-#define PBUF_POOL_SIZE              64
+/* A whole receive window of segments (TCP_WND / TCP_MSS = 88) plus slack,
+ * for frames netif_duet copies rather than lends (jumbo frames, half the
+ * ring already out): fewer, and a window's burst is dropped and resent. */
+#define PBUF_POOL_SIZE              128
 #endif
 #define MEMP_NUM_PBUF               64  /* PBUF_REF/ROM: no-copy tcp_write, etc. */
 #ifndef MEMP_NUM_TCP_PCB
@@ -101,15 +104,26 @@
 
 /* --- TCP ------------------------------------------------------------------ */
 #define TCP_MSS                     1460
+/* Window scaling (RFC 7323): windows past 64 KB, for the bandwidth-delay
+ * product of a fast path (e.g. 1 GB/s x 100 us = 100 KB). Scale 2: up to
+ * 256 KB; received segments sit in lent ring buffers or pool pbufs. */
+#define LWIP_WND_SCALE              1
+#define TCP_RCV_SCALE               2
 #ifndef TCP_WND
-#define TCP_WND                     (44 * TCP_MSS)
+#define TCP_WND                     (88 * TCP_MSS)   /* 128 KB */
 #endif
-#define TCP_SND_BUF                 (44 * TCP_MSS)
+#define TCP_SND_BUF                 (88 * TCP_MSS)
+#define TCP_SNDLOWAT                (16 * TCP_MSS)   /* a u16_t: lwIP's default is SND_BUF/2 */
 /* lwIP's default formula, spelled out: what its sanity check requires. */
 #define TCP_SND_QUEUELEN            ((4 * TCP_SND_BUF + (TCP_MSS - 1)) / TCP_MSS)
 #define MEMP_NUM_TCP_SEG            (4 * TCP_SND_QUEUELEN)  /* shared by all PCBs */
 
-/* --- checksums: no offload, all in software ------------------------------ */
+/* --- checksums: compiled in, switched per netif --------------------------- */
+/* netif_duet.c turns TCP/UDP checks off (the host vouches, or the driver
+ * checks) and, with virtio's CSUM feature, TCP/UDP generation too (the
+ * device fills them in). Zero-copy receive lends ring buffers as custom pbufs. */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1
+#define LWIP_SUPPORT_CUSTOM_PBUF    1
 #define CHECKSUM_GEN_IP             1
 #define CHECKSUM_GEN_UDP            1
 #define CHECKSUM_GEN_TCP            1

@@ -1,4 +1,4 @@
-/* The backend of network devices: one tap queue per device, non-blocking. */
+/* The taps behind network devices: one queue per device, non-blocking, virtio-net headers. */
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -95,11 +95,11 @@ static int attach_tap(struct net_dev *d, char *err, size_t errlen)
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
     memcpy(ifr.ifr_name, tap, strlen(tap));
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (d->vnet_hdr ? IFF_VNET_HDR : 0);
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
     if (ioctl(d->fd, TUNSETIFF, &ifr) == 0) {
         d->created = !existed;
         int hdr = 12; /* struct virtio_net_hdr with num_buffers (VIRTIO_F_VERSION_1) */
-        if (d->vnet_hdr && ioctl(d->fd, TUNSETVNETHDRSZ, &hdr) < 0)
+        if (ioctl(d->fd, TUNSETVNETHDRSZ, &hdr) < 0)
             return errmsg(err, errlen, "net %s: tap '%s': TUNSETVNETHDRSZ: %s", name, tap,
                           strerror(errno));
         return 0;
@@ -162,13 +162,11 @@ static void choose_mac(struct net_dev *d)
     d->mac[0] = (uint8_t)((d->mac[0] & 0xfc) | 0x02);
 }
 
-int net_open(struct net_dev *d, const struct net_spec *s, unsigned irq, int vnet_hdr,
-             char *err, size_t errlen)
+int net_open(struct net_dev *d, const struct net_spec *s, unsigned irq, char *err, size_t errlen)
 {
     memset(d, 0, sizeof *d);
     d->spec = *s;
     d->irq = irq;
-    d->vnet_hdr = vnet_hdr;
     if (attach_tap(d, err, errlen) < 0 || tap_mtu(d, err, errlen) < 0) {
         net_close(d);
         return -1;
@@ -182,30 +180,4 @@ void net_close(struct net_dev *d)
     if (d->fd >= 0)
         close(d->fd);
     d->fd = -1;
-}
-
-int net_send(struct net_dev *d, const void *frame, size_t len)
-{
-    for (;;) {
-        ssize_t n = write(d->fd, frame, len);
-        if (n == (ssize_t)len)
-            return 0;
-        if (n >= 0)
-            return -EIO;
-        if (errno != EINTR)
-            return -errno;
-    }
-}
-
-long net_recv(struct net_dev *d, void *buf, size_t cap)
-{
-    for (;;) {
-        ssize_t n = read(d->fd, buf, cap);
-        if (n >= 0)
-            return (long)n;
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
-            return 0;
-        if (errno != EINTR)
-            return -errno;
-    }
 }

@@ -1,7 +1,8 @@
 /*
  * Network devices backed by Linux tap interfaces:
- * `duet run --net:NAME=TAP[,mtu=N] [--net-mac:NAME=MAC]`.
- * Frames go to and from the tap as they are (IFF_NO_PI, no offloads).
+ * `duet run --net:NAME=TAP[,mtu=N] [--net-mac:NAME=MAC]`. The guest sees
+ * each as a virtio-net device (devices/virtio/); every frame on the tap
+ * carries a virtio-net header (IFF_VNET_HDR), as vhost-net and the rings want.
  */
 #ifndef DUET_NET_DEV_H
 #define DUET_NET_DEV_H
@@ -28,13 +29,7 @@ struct net_dev {             /* an opened device */
     uint32_t mtu;            /* the tap's MTU, <= DUET_NET_MTU_MAX */
     uint8_t mac[6];          /* the guest's MAC */
     int created;             /* duet created the tap (it goes away with duet) */
-    int vnet_hdr;            /* frames carry a virtio-net header (virtio NICs) */
-    unsigned irq;            /* the SPI (INTID) that signals received frames */
-    /* Receive interrupts (net_rx.c): each receive that finds nothing bumps
-     * arm_seq; the thread fires irq when the tap is readable and arm_seq has
-     * moved past fired_seq, then sets fired_seq to the arm_seq it served. */
-    uint64_t arm_seq;        /* written by the vCPU thread */
-    uint64_t fired_seq;      /* written by the receive thread */
+    unsigned irq;            /* the device's SPI (INTID) */
 };
 
 /* Parses "NAME=TAP[,mtu=N]". 0, or -1 with a reason in err. */
@@ -44,17 +39,10 @@ int net_mac_parse(char name[NET_NAME_MAX + 1], uint8_t mac[6], const char *arg,
                   char *err, size_t errlen);
 
 /*
- * Attaches to tap `ifname`, creating it if it does not exist and duet may.
- * vnet_hdr: every frame carries a 12-byte virtio-net header (IFF_VNET_HDR),
- * as vhost-net and virtio rings want.
+ * Attaches to tap `ifname` (IFF_VNET_HDR, a 12-byte header), creating it if
+ * it does not exist and duet may.
  */
-int net_open(struct net_dev *d, const struct net_spec *s, unsigned irq, int vnet_hdr,
-             char *err, size_t errlen);
+int net_open(struct net_dev *d, const struct net_spec *s, unsigned irq, char *err, size_t errlen);
 void net_close(struct net_dev *d);
-
-/* One frame out; 0 or -errno. */
-int net_send(struct net_dev *d, const void *frame, size_t len);
-/* One frame in: its length, 0 when none is waiting, or -errno. */
-long net_recv(struct net_dev *d, void *buf, size_t cap);
 
 #endif

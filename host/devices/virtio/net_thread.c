@@ -119,8 +119,7 @@ static int deliver(struct net_thread *t)
         uint16_t nb = (uint16_t)nbufs;
         memcpy(&hdr->num_buffers, &nb, sizeof nb);
     }
-    for (unsigned i = 0; i < nbufs; i++)
-        vq_push(&t->rx, heads[i], lens[i]);
+    vq_push_n(&t->rx, heads, lens, nbufs);
     t->pending = 0;
     return 1;
 }
@@ -237,7 +236,7 @@ static int thread_start(struct virtio_mmio_dev *d, char *err, size_t errlen)
     if (vq_init(&t->rx, v->mem, &d->q[VIRTIO_NET_RXQ], event_idx, err, errlen) < 0 ||
         vq_init(&t->tx, v->mem, &d->q[VIRTIO_NET_TXQ], event_idx, err, errlen) < 0)
         return -1;
-    unsigned offload = d->acked & VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) ? TUN_F_CSUM : 0;
+    unsigned offload = virtio_net_tap_offload(d->acked);
     if (ioctl(v->net->fd, TUNSETOFFLOAD, offload) < 0)
         return errmsg(err, errlen, "tap %s: TUNSETOFFLOAD: %s", v->net->spec.ifname,
                       strerror(errno));
@@ -275,6 +274,11 @@ int net_thread_create(struct virtio_net *v, char *err, size_t errlen)
     }
     ask(t, PARKED);
     return 0;
+}
+
+int net_thread_ctl_fd(const struct virtio_net *v)
+{
+    return v->thread ? v->thread->ctl : -1;
 }
 
 void net_thread_destroy(struct virtio_net *v)

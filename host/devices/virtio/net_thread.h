@@ -15,6 +15,8 @@ struct virtio_net;
 
 int net_thread_create(struct virtio_net *v, char *err, size_t errlen);
 void net_thread_destroy(struct virtio_net *v);
+/* The eventfd that wakes the thread (the sandbox lets both threads use it). */
+int net_thread_ctl_fd(const struct virtio_net *v);
 extern const struct virtio_backend_ops net_thread_ops;
 
 #endif

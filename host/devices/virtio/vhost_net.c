@@ -49,7 +49,7 @@ static int vhost_start(struct virtio_mmio_dev *d, char *err, size_t errlen)
     int fd = v->vhost_fd;
     /* Only the ring features are vhost's; the tap carries the header (TUNSETVNETHDRSZ). */
     uint64_t features = d->acked & v->vhost_features;
-    unsigned offload = d->acked & VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) ? TUN_F_CSUM : 0;
+    unsigned offload = virtio_net_tap_offload(d->acked);
     if (ioctl(fd, VHOST_SET_FEATURES, &features) < 0)
         return errmsg(err, errlen, "vhost: features 0x%llx: %s", (unsigned long long)features,
                       strerror(errno));

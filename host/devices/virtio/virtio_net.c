@@ -6,6 +6,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <linux/if_tun.h>
 #include <linux/kvm.h>
 #include "lib/errmsg.h"
 #include "devices/virtio/net_thread.h"
@@ -13,6 +14,7 @@
 
 /* What the device offers; vhost narrows the ring features to its own. */
 #define NET_FEATURES (VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) |     \
+                      VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4) |                                    \
                       VIRTIO_BIT(VIRTIO_NET_F_MTU) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |            \
                       VIRTIO_BIT(VIRTIO_NET_F_STATUS))
 #define RING_FEATURES (VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX) |   \
@@ -28,6 +30,13 @@ int virtio_net_vhost_available(char *why, size_t whylen)
     }
     close(fd);
     return 1;
+}
+
+unsigned virtio_net_tap_offload(uint64_t acked)
+{
+    if (!(acked & VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM)))
+        return 0; /* GUEST_TSO4 needs GUEST_CSUM (virtio 1.2, 5.1.3.1) */
+    return TUN_F_CSUM | (acked & VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4) ? TUN_F_TSO4 : 0);
 }
 
 static void write_config(struct virtio_net *v)

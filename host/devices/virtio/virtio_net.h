@@ -44,6 +44,10 @@ void virtio_net_destroy(struct virtio_net *v);
 /* The device whose registers hold `addr`, or NULL. */
 struct virtio_net *virtio_net_at(struct virtio_net *devs, unsigned n, uint64_t addr);
 
+/* What the tap may hand the guest (TUNSETOFFLOAD) for the driver's features:
+ * partial checksums with GUEST_CSUM, 64 KB TCPv4 segments with GUEST_TSO4. */
+unsigned virtio_net_tap_offload(uint64_t acked);
+
 /* vhost_net.c: the kernel backend. */
 int vhost_net_open(struct virtio_net *v, char *err, size_t errlen);
 extern const struct virtio_backend_ops vhost_net_ops;

@@ -85,6 +85,17 @@ void vq_push(struct vq *q, uint16_t head, uint32_t len)
     store16(&q->used->idx, q->used_idx); /* release: the entry before the index */
 }
 
+void vq_push_n(struct vq *q, const uint16_t *heads, const uint32_t *lens, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        struct virtq_used_elem *e = &q->used->ring[(uint16_t)(q->used_idx + i) & (q->num - 1)];
+        e->id = heads[i];
+        e->len = lens[i];
+    }
+    q->used_idx = (uint16_t)(q->used_idx + n);
+    store16(&q->used->idx, q->used_idx); /* release: the entries before the index */
+}
+
 int vq_should_signal(struct vq *q)
 {
     __atomic_thread_fence(__ATOMIC_SEQ_CST); /* our used index out before reading the guest's wish */

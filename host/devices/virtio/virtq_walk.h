@@ -44,6 +44,9 @@ int vq_init(struct vq *q, struct guest_mem *mem, const struct virtio_queue_cfg *
 int vq_pop(struct vq *q, struct vq_chain *c, int writable, char *err, size_t errlen);
 /* Returns chain `head` as used with `len` bytes written, and publishes it. */
 void vq_push(struct vq *q, uint16_t head, uint32_t len);
+/* Returns n chains as used and publishes them together (one frame's buffers:
+ * the driver must never see the first without the rest). */
+void vq_push_n(struct vq *q, const uint16_t *heads, const uint32_t *lens, unsigned n);
 /* Whether the guest asked to be interrupted for what was pushed since the last call. */
 int vq_should_signal(struct vq *q);
 /* Asks the guest to kick when it makes more available; 1 if some already are. */

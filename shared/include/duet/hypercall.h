@@ -21,7 +21,7 @@
 #include <stdint.h>
 #include "memmap.h"
 
-#define DUET_ABI_VERSION 1
+#define DUET_ABI_VERSION 2 /* 2: the network hypercalls (8..11) retired */
 
 typedef uint64_t duet_gpa_t; /* a guest-physical address */
 
@@ -46,10 +46,9 @@ enum duet_hc_nr {
     DUET_HC_BLOCK_READ    = 5,
     DUET_HC_BLOCK_WRITE   = 6,
     DUET_HC_BLOCK_FLUSH   = 7,
-    DUET_HC_NET_INFO      = 8,
-    DUET_HC_NET_SEND      = 9,
-    DUET_HC_NET_RECV      = 10,
-    DUET_HC_NET_XFER      = 11,
+    /* 8..11: retired (the per-frame network hypercalls; NICs are virtio-net
+     * devices now, see virtio.h): a guest that still uses them is stopped
+     * with "unknown hypercall". */
     DUET_HC_FS            = 12, /* host-directory shares: struct duet_hc_fs */
     /* 16..31: diagnostics and benchmarks */
     DUET_HC_IRQ_PULSE     = 16, /* the host pulses an SPI via KVM_IRQ_LINE */
@@ -216,60 +215,14 @@ struct duet_fs_dirent {
 };
 
 /*
- * Network devices, addressed by index: the order of the host's --net
- * options, which is the order of the /duet@.../net@N nodes. A frame is a
- * whole Ethernet frame without FCS: header, optional VLAN tag, payload of at
- * most `mtu` bytes. Each device has an SPI (the node's `interrupts`): a
- * receive that returns DUET_EAGAIN arms it, and the host fires it (edge) once
- * a frame is waiting, so the guest can sleep in WFI instead of polling.
+ * Network devices are virtio-net over virtio-mmio (virtio.h), not
+ * hypercalls. Their frame sizes, shared by the host's MTU checks and the
+ * guest's buffers: a whole Ethernet frame without FCS is a header, an
+ * optional VLAN tag and at most `mtu` bytes of payload.
  */
 #define DUET_NET_FRAME_OVERHEAD 18   /* Ethernet header 14 + one VLAN tag 4 */
 #define DUET_NET_MTU_MAX        9000
 #define DUET_NET_FRAME_MAX      (DUET_NET_MTU_MAX + DUET_NET_FRAME_OVERHEAD)
-
-struct duet_hc_net_info {
-    uint32_t index;        /* IN */
-    uint32_t mtu;          /* OUT: largest payload, 68..DUET_NET_MTU_MAX */
-    uint8_t  mac[6];       /* OUT: the guest's own MAC address */
-    uint16_t pad;
-    int32_t  ret;          /* OUT: 0 or DUET_E* */
-};
-
-struct duet_hc_net_io {    /* DUET_HC_NET_SEND and DUET_HC_NET_RECV */
-    uint32_t   index;      /* IN */
-    uint32_t   pad;
-    duet_gpa_t data;       /* IN: the frame (send) or a buffer (receive) */
-    uint64_t   len;        /* IN: frame length, 14..mtu+18 (send); buffer
-                            *     size, at least mtu+18 (receive) */
-    int64_t    ret;        /* OUT: bytes sent / frame length received, or
-                            *      DUET_EAGAIN (receive: no frame yet), DUET_E* */
-};
-
-/*
- * DUET_HC_NET_XFER: many frames per exit. Sends the tx descriptors' frames
- * in order, then receives into the rx buffers until they are full or the
- * device has no more; when it ran out (rx_done < rx_count) the device's
- * interrupt is armed, as by a receive that returns DUET_EAGAIN.
- */
-#define DUET_NET_BATCH_MAX 64
-
-struct duet_net_desc {
-    duet_gpa_t data;       /* IN: frame (tx) or buffer (rx) */
-    uint32_t   len;        /* IN: frame length (tx) / buffer size, >= mtu+18 (rx);
-                            * OUT (rx): the received frame's length */
-    int32_t    ret;        /* OUT: 0, or DUET_E* for this frame (tx: EINVAL, EIO) */
-};
-
-struct duet_hc_net_xfer {
-    uint32_t   index;      /* IN */
-    uint32_t   tx_count;   /* IN: descriptors at tx, <= DUET_NET_BATCH_MAX */
-    uint32_t   rx_count;   /* IN: descriptors at rx, <= DUET_NET_BATCH_MAX */
-    uint32_t   rx_done;    /* OUT: frames received into rx[0..rx_done-1] */
-    duet_gpa_t tx;         /* IN: struct duet_net_desc[tx_count] */
-    duet_gpa_t rx;         /* IN: struct duet_net_desc[rx_count] */
-    uint32_t   tx_done;    /* OUT: frames sent */
-    int32_t    ret;        /* OUT: 0, or DUET_ENODEV / DUET_EINVAL (counts, a small rx buffer) */
-};
 
 /* DUET_HC_IRQ_PULSE: raise and lower SPI `intid` (edge: the vGIC latches it). */
 struct duet_hc_irq_pulse {

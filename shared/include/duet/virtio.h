@@ -59,6 +59,7 @@
 #define VIRTIO_NET_F_CSUM            0      /* device completes partial tx checksums */
 #define VIRTIO_NET_F_GUEST_CSUM      1      /* driver takes rx frames with partial checksums */
 #define VIRTIO_NET_F_MTU             3
+#define VIRTIO_NET_F_GUEST_TSO4      7      /* driver takes TCPv4 segments up to 64 KB (GSO) */
 #define VIRTIO_NET_F_MAC             5
 #define VIRTIO_NET_F_MRG_RXBUF       15     /* a received frame may span several buffers */
 #define VIRTIO_NET_F_STATUS          16
