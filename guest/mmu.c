@@ -42,7 +42,7 @@
 
 #define L3_POOL     4   /* page-precise 2 MiB blocks: the image's, and RAM's tail */
 
-#define VA_BITS     36
+#define VA_BITS     DUET_IPA_BITS
 #define L1_ENTRIES  (1u << (VA_BITS - 30))
 
 /* Sections guest.ld places first in .bss: the page-sized tables, then L1
