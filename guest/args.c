@@ -10,10 +10,13 @@
 /* Splits s into argv[0..]; returns argc, or -1 when out of memory. */
 int args_split(const char *s, int max, char **argv)
 {
-    size_t n = strlen(s);
+    size_t n = strlen(s), i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i == n)
+        return 0; /* no words: no scratch buffer, so boot touches no heap page */
     char *w = malloc(n + 1);  /* every word is at most as long as the input */
     int argc = 0;
-    size_t i = 0;
     if (!w)
         return -1;
     while (argc < max) {

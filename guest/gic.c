@@ -2,6 +2,11 @@
  * GICv3 and GICv2 drivers: just enough to route PPIs and SPIs to this CPU
  * at one priority, acknowledge, dispatch and end each interrupt.
  * v3 uses the system-register CPU interface (ICC_*), v2 the memory-mapped one.
+ *
+ * irq_init() only finds the GIC in the device tree; its registers are first
+ * touched when a handler is registered (gic_bring_up). Each GIC register
+ * access traps to KVM's vGIC: a program that never takes an interrupt
+ * (hello) boots with none, and its handler table's pages stay untouched.
  */
 #include <libfdt.h>
 #include <stddef.h>
@@ -32,7 +37,7 @@
 
 #define PRIORITY         0xa0
 
-static int version;
+static int version, brought_up;
 static uintptr_t gicd, gicr, gicc;
 static struct { irq_handler_fn fn; void *ctx; } handlers[IRQ_MAX];
 static uint64_t counts[IRQ_MAX];
@@ -85,10 +90,14 @@ static void init_v3(void)
 {
     mmio_write32(gicd + GICD_CTLR, (1u << 4) | (1u << 1)); /* ARE_NS, EnableGrp1NS */
     wait_rwp();
-    uint32_t w = mmio_read32(gicr + GICR_WAKER) & ~WAKER_SLEEP;
-    mmio_write32(gicr + GICR_WAKER, w);
-    for (int i = 0; i < 1000000 && (mmio_read32(gicr + GICR_WAKER) & WAKER_ASLEEP); i++)
-        ;
+    /* Wake the redistributor, unless it already reads awake (KVM's GICR_WAKER
+     * reads as zero): two trapped accesses fewer. */
+    uint32_t w = mmio_read32(gicr + GICR_WAKER);
+    if (w & (WAKER_SLEEP | WAKER_ASLEEP)) {
+        mmio_write32(gicr + GICR_WAKER, w & ~WAKER_SLEEP);
+        for (int i = 0; i < 1000000 && (mmio_read32(gicr + GICR_WAKER) & WAKER_ASLEEP); i++)
+            ;
+    }
     mmio_write32(gicr + GICR_SGI + GICD_IGROUPR, 0xffffffffu); /* SGIs/PPIs: group 1 */
     DUET_WRITE_SYSREG(ICC_SRE_EL1, DUET_READ_SYSREG(ICC_SRE_EL1) | 1);
     __asm__ volatile("isb");
@@ -117,12 +126,23 @@ static int reg_of(const void *fdt, int node, int index, uintptr_t *addr)
     return 0;
 }
 
+/* The GIC's one-time set-up, at the first handler registered. */
+static void gic_bring_up(void)
+{
+    if (brought_up)
+        return;
+    brought_up = 1;
+    if (version == 3)
+        init_v3();
+    else
+        init_v2();
+}
+
 int irq_init(const void *fdt)
 {
     int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
     if (node >= 0 && reg_of(fdt, node, 0, &gicd) == 0 && reg_of(fdt, node, 1, &gicr) == 0) {
         version = 3;
-        init_v3();
         return 0;
     }
     static const char *const v2[] = { "arm,cortex-a15-gic", "arm,gic-400" };
@@ -130,7 +150,6 @@ int irq_init(const void *fdt)
         node = fdt_node_offset_by_compatible(fdt, -1, v2[i]);
         if (node >= 0 && reg_of(fdt, node, 0, &gicd) == 0 && reg_of(fdt, node, 1, &gicc) == 0) {
             version = 2;
-            init_v2();
             return 0;
         }
     }
@@ -150,6 +169,7 @@ int irq_register(unsigned intid, irq_handler_fn fn, void *ctx)
 {
     if (!version || intid >= IRQ_MAX || intid < 16)
         return -1;
+    gic_bring_up();
     handlers[intid].fn = fn;
     handlers[intid].ctx = ctx;
     __asm__ volatile("dsb sy" ::: "memory");

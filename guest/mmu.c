@@ -1,5 +1,6 @@
 /*
- * The guest's page tables: an identity map with 4 KiB granule, 39-bit VA.
+ * The guest's page tables: an identity map with 4 KiB granule, 36-bit VA
+ * (64 GiB: RAM up to 16 GiB from 1 GiB, the rootfs at 32 GiB, memmap.h).
  *   - page 0 and everything that is not RAM or a device: unmapped (faults);
  *   - devices (GIC, UART, hypercall window): Device-nGnRE, never executable;
  *   - RAM: Normal write-back; the image page by page with W^X
@@ -8,7 +9,10 @@
  *     partial GiB through one more level-2 table, a tail under 2 MiB page
  *     by page).
  * Every table is a page the guest touches before main() (a stage-2 fault
- * each): hello needs four (L1, devices' L2, RAM's L2, the image's L3).
+ * each): hello needs three (devices' L2, RAM's L2, the image's L3). The
+ * 36-bit L1 is 64 entries (512 bytes): it starts a page that the small .bss
+ * variables share (guest.ld places it after the page-sized tables), so it
+ * costs no page of its own.
  * Runs with the MMU off, before any libc call: only aligned 64-bit stores,
  * and no loops the compiler could turn into memset.
  */
@@ -38,8 +42,16 @@
 
 #define L3_POOL     4   /* page-precise 2 MiB blocks: the image's, and RAM's tail */
 
+#define VA_BITS     DUET_IPA_BITS
+#define L1_ENTRIES  (1u << (VA_BITS - 30))
+
+/* Sections guest.ld places first in .bss: the page-sized tables, then L1
+ * (one section each, so the linker can still drop an unused one). */
+#define TABLE(name) __attribute__((section(".bss.mmu_tables." #name)))
 typedef uint64_t table_t[512] __attribute__((aligned(4096)));
-static table_t l1, l2_low, l2_ram0, l2_ram_last, l3_pool[L3_POOL];
+static table_t l2_low TABLE(l2_low), l2_ram0 TABLE(l2_ram0), l2_ram_last TABLE(l2_ram_last);
+static table_t l3_pool[L3_POOL] TABLE(l3_pool);
+static uint64_t l1[L1_ENTRIES] __attribute__((aligned(4096), section(".bss.mmu_l1")));
 static unsigned l3_used, l2_last_used;
 
 /* Read by mmu_enable (boot.S). */
@@ -106,7 +118,8 @@ static NO_MEMSET void map_ram(void)
 
 unsigned mmu_table_pages(void)
 {
-    return 3 + l2_last_used + l3_used; /* L1, the devices' L2, RAM's first L2, ... */
+    /* The devices' L2, RAM's first L2, ...: L1 shares its page (see above). */
+    return 2 + l2_last_used + l3_used;
 }
 
 static void map_devices(void)
@@ -152,7 +165,7 @@ void mmu_init(const void *fdt, uint64_t ram_end_hint)
 
     mmu_mair = 0x04ULL            /* index 0: Device-nGnRE */
              | (0xffULL << 8);    /* index 1: Normal, write-back read/write-allocate */
-    mmu_tcr = 25ULL               /* T0SZ: 39-bit VA */
+    mmu_tcr = (64 - VA_BITS)      /* T0SZ; walks start at level 1 */
             | (1ULL << 8)         /* IRGN0: write-back */
             | (1ULL << 10)        /* ORGN0: write-back */
             | (3ULL << 12)        /* SH0: inner shareable */
@@ -183,9 +196,9 @@ uint64_t *mmu_ram_table(void)
  */
 int mmu_map_readonly(uint64_t base, uint64_t size)
 {
-    static table_t l2_ro;
+    static table_t l2_ro TABLE(l2_ro);
     uint64_t g = base / BLOCK_1G;
-    if (size == 0 || base % BLOCK_2M || size > BLOCK_1G || g >= 512 ||
+    if (size == 0 || base % BLOCK_2M || size > BLOCK_1G || g >= L1_ENTRIES ||
         (base + size - 1) / BLOCK_1G != g)
         return -1;
     uint64_t *l2 = g == 0 ? l2_low : l1[g] == 0 ? l2_ro : NULL;

@@ -105,7 +105,7 @@ __attribute__((no_stack_protector)) _Noreturn void guest_start(const void *x0, u
     memory_from_fdt(fdt);
     time_init();
     if (irq_init(fdt) == 0) {
-        timer_init();
+        timer_init_lazy();
         irq_local_enable();
     }
     canary_from_fdt(fdt);

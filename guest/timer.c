@@ -16,7 +16,7 @@
 #define CNTV_ENABLE 1u
 #define CNTV_IMASK  2u
 
-static int have_irq, have_backstop;
+static int have_irq, have_backstop, lazy;
 
 static void vtimer_irq(unsigned intid, void *ctx)
 {
@@ -34,8 +34,18 @@ void timer_init(void)
 {
     DUET_WRITE_SYSREG(CNTV_CTL_EL0, CNTV_IMASK);
     DUET_WRITE_SYSREG(CNTP_CTL_EL0, CNTV_IMASK);
+    lazy = 0;
     have_irq = irq_register(DUET_IRQ_VTIMER, vtimer_irq, NULL) == 0;
     have_backstop = have_irq && irq_register(DUET_IRQ_PTIMER, ptimer_irq, NULL) == 0;
+}
+
+/* At boot: the timers masked, their interrupts registered at the first wait
+ * (a program that never sleeps never touches the GIC). */
+void timer_init_lazy(void)
+{
+    DUET_WRITE_SYSREG(CNTV_CTL_EL0, CNTV_IMASK);
+    DUET_WRITE_SYSREG(CNTP_CTL_EL0, CNTV_IMASK);
+    lazy = 1;
 }
 
 /*
@@ -60,6 +70,8 @@ static void arm_backstop(uint64_t deadline)
  */
 int timer_wait_event(uint64_t deadline, volatile int *event)
 {
+    if (lazy)
+        timer_init();
     if (!have_irq) {
         while (counter_read() < deadline && !(event && *event))
             ;

@@ -18,6 +18,7 @@ void time_init(void);
 
 /* timer.c: the virtual timer's interrupt; waiting for a counter value. */
 void timer_init(void);
+void timer_init_lazy(void);
 void timer_wait_until(uint64_t deadline);
 /* Also returns (1) as soon as an interrupt handler sets *event. */
 int timer_wait_event(uint64_t deadline, volatile int *event);

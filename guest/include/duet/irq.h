@@ -11,7 +11,8 @@
 
 typedef void (*irq_handler_fn)(unsigned intid, void *ctx);
 
-/* Finds and initialises the GIC. 0, or -1 when the device tree has none. */
+/* Finds the GIC in the device tree (0, or -1 when it has none); its
+ * registers are set up at the first irq_register. */
 int irq_init(const void *fdt);
 
 /* The GIC version in use (2 or 3), 0 before irq_init. */

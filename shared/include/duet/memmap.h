@@ -62,4 +62,8 @@
 #define DUET_QEMU_FLASH1     0x04000000ULL   /* qemu-virt: its rootfs, flash bank 1 */
 #define DUET_QEMU_FLASH_SIZE 0x04000000ULL
 
+/* Every address above lies below 64 GiB: the VM's IPA size, and the guest's
+ * VA size (its map is the identity). */
+#define DUET_IPA_BITS        36
+
 #endif
