@@ -30,8 +30,11 @@ int main(void)
         printf("sleep %ld ms: slept %lld us %s\n", want_ms[i], got, ok ? "PASS" : "FAIL");
         bad |= !ok;
     }
+    /* Not one interrupt per sleep: a vCPU descheduled past its deadline (or
+     * woken by the backstop timer first) ends its wait without the vtimer's
+     * interrupt. The 50 ms sleep cannot end without some interrupt. */
     uint64_t ticks = irq_count(DUET_IRQ_VTIMER) - irqs0;
-    int irq_ok = irq_gic_version() ? ticks >= 3 : 1;
+    int irq_ok = irq_gic_version() ? ticks >= 1 : 1;
     printf("timer interrupts: %llu (GICv%d) %s\n", (unsigned long long)ticks, irq_gic_version(),
            irq_ok ? "PASS" : "FAIL");
     bad |= !irq_ok;

@@ -76,7 +76,7 @@ GUEST_CASES += [
               ["PASS", "malloc until full, free all  PASS"]),
     GuestCase("clock: monotonic, sleep, timer interrupts, wall clock", "clock", [], 0,
               ["monotonic: PASS", "sleep 50 ms", "timer interrupts", "PASS", "wall clock"]),
-    GuestCase("clock on a GICv2", "clock", [], 0, ["timer interrupts: 3 (GICv2) PASS"],
+    GuestCase("clock on a GICv2", "clock", [], 0, ["timer interrupts: ", "(GICv2) PASS"],
               platforms=("qemu-virt",), qemu_gic=2),
     GuestCase("crash: NULL dereference", "crash", ["null"], 112, ["NULL pointer dereference"]),
     GuestCase("crash: undefined instruction", "crash", ["undef"], 112, ["undefined instruction"]),

@@ -11,11 +11,11 @@ import socket
 import subprocess
 import tarfile
 import tempfile
-import threading
 import urllib.error
 import urllib.request
 
 from bg_run import BgRun, free_port
+from qemu_net_cases import tcp_client  # bytes out, a half-close, the same bytes back
 
 
 def _http_get(port, path):
@@ -24,29 +24,6 @@ def _http_get(port, path):
             return r.status, r.read()
     except urllib.error.HTTPError as e:
         return e.code, e.read()
-
-
-def _tcp_echo(port, size):
-    data = os.urandom(size)
-    s = socket.create_connection(("127.0.0.1", port), timeout=30)
-
-    def send():
-        s.sendall(data)
-        s.shutdown(socket.SHUT_WR)  # the guest sees the half-close, echoes the rest, closes
-    t = threading.Thread(target=send)
-    t.start()
-    got = bytearray()
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        got += chunk
-    t.join()
-    s.close()
-    if bytes(got) != data:
-        return "TCP: %d of %d bytes came back, the same so far: %s" % (
-            len(got), size, bytes(got) == data[:len(got)])
-    return None
 
 
 def _udp_echo(port):
@@ -128,7 +105,7 @@ def _case_tcpecho(d):
     def body():
         if not bg.wait_for("tcpecho: echoing TCP port 7", 120):
             return "tcpecho never listened | %r" % bg.tail()
-        problem = _tcp_echo(port, 256 * 1024)
+        problem = tcp_client(port, 256 * 1024)
         if problem:
             return problem
         st = bg.wait(90)
@@ -165,7 +142,7 @@ def _case_qemu_virt(d):
     def body():
         if not bg.wait_for("tcpecho: echoing TCP port 7", 120):
             return "tcpecho never listened | %r" % bg.tail()
-        problem = _tcp_echo(port, 64 * 1024)
+        problem = tcp_client(port, 64 * 1024)
         if problem:
             return problem
         st = bg.wait(60)

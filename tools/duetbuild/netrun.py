@@ -18,7 +18,6 @@ import os
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ import threading
 import time
 
 from . import ui
+from .qemunet import free_port
 from .runner import TIMEOUT_STATUS, duet_command, lab_files, lab_instance
 
 READY_GDB = b"duet: gdb: waiting for gdb on"
@@ -133,14 +133,6 @@ class LabSession:
         return r.status
 
 
-def _free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def _say_forwards(forwards, gdb_port=None):
     for f in forwards:
         if f.to_port and f.host_port != gdb_port:
@@ -183,7 +175,7 @@ def run(proj, app, args, mem=None, host_opts=(), ports=(), net=False, gdb_port=N
         ui.error("--gdb-port %d: not a TCP port (1..65535)" % gdb_port)
         return 2
     if gdb and gdb_port is None:
-        gdb_port = _free_port()
+        gdb_port = free_port()
     image = proj.build([proj.app_dir(app)], ["duet"], native=False)[0]
     if not in_lab:
         return _native(proj, image, args, opts, forwards, net, gdb_port if gdb else None,
@@ -262,7 +254,7 @@ def _qemu_virt(proj, app, args, host_opts, forwards, gdb_port, open_gdb):
         return 2
     gdb = open_gdb or gdb_port is not None
     if gdb and gdb_port is None:
-        gdb_port = _free_port()
+        gdb_port = free_port()
     try:
         labnet.check_free(forwards + ([labnet.Forward("tcp", gdb_port, "", 0)] if gdb else []))
     except LabError as e:

@@ -9,7 +9,8 @@ import time
 from . import runner
 
 
-def _free_port():
+def free_port():
+    """A TCP port on 127.0.0.1 that nobody listens on now."""
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
@@ -27,7 +28,7 @@ def qemu_net_argv(image, args, proto, port):
 
 def run_case(c, image):
     """The case's problem, or None."""
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryFile() as out:
         p = subprocess.Popen(qemu_net_argv(image, c.args, c.proto, port), stdin=subprocess.DEVNULL,
                              stdout=out, stderr=subprocess.STDOUT)
