@@ -55,23 +55,55 @@ static void on_timer(unsigned intid, void *ctx)
     DUET_WRITE_SYSREG(CNTV_CTL_EL0, 2); /* masked: one shot */
 }
 
+/*
+ * Under nested emulation a virtual-timer interrupt is, rarely, never
+ * delivered: a sample waits at most GIVE_UP past its deadline, the physical
+ * timer (guest/timer.c's backstop handler masks it) wakes a WFI that would
+ * otherwise sleep forever, and lost interrupts are counted, not timed.
+ */
+#define GIVE_UP_HZ_DIV 50 /* 20 ms */
+
+static void arm_physical_backstop(uint64_t deadline, uint64_t after)
+{
+    uint64_t v = bench_now(), p = DUET_READ_SYSREG(CNTPCT_EL0);
+    uint64_t left = deadline > v ? deadline - v : 0;
+    DUET_WRITE_SYSREG(CNTP_CVAL_EL0, p + left + after);
+    DUET_WRITE_SYSREG(CNTP_CTL_EL0, 1);
+}
+
 static void timer_row(const char *name, int sleep, unsigned iters)
 {
+    timer_init(); /* the physical timer's (backstop) handler */
     irq_register(DUET_IRQ_VTIMER, on_timer, NULL); /* replaces the sleep handler */
     uint64_t *s = bench_samples();
-    unsigned n = iters < 500 ? iters : 500;
+    unsigned n = iters < 500 ? iters : 500, got = 0, lost = 0;
     uint64_t lead = bench_freq() / 10000; /* deadline 100 us ahead */
+    uint64_t give_up = bench_freq() / GIVE_UP_HZ_DIV;
     for (unsigned i = 0; i < n; i++) {
         irq_at = 0;
         uint64_t deadline = bench_now() + lead;
         DUET_WRITE_SYSREG(CNTV_CVAL_EL0, deadline);
         DUET_WRITE_SYSREG(CNTV_CTL_EL0, 1);
-        while (!irq_at)
+        if (sleep)
+            arm_physical_backstop(deadline, give_up);
+        while (!irq_at && bench_now() < deadline + give_up)
             if (sleep)
                 __asm__ volatile("wfi");
-        s[i] = irq_at > deadline ? irq_at - deadline : 0;
+        DUET_WRITE_SYSREG(CNTP_CTL_EL0, 2);
+        if (!irq_at) {
+            DUET_WRITE_SYSREG(CNTV_CTL_EL0, 2);
+            lost++;
+            continue;
+        }
+        s[got++] = irq_at > deadline ? irq_at - deadline : 0;
     }
-    bench_report(name, s, n, 1, 0, 0);
+    if (lost)
+        printf("note %s %u of %u timer interrupts never came (waited %u ms each)\n", name, lost,
+               n, 1000 / GIVE_UP_HZ_DIV);
+    if (got)
+        bench_report(name, s, got, 1, 0, 0);
+    else
+        printf("skip %s no timer interrupt came\n", name);
     timer_init(); /* give sleep its handler back */
 }
 
