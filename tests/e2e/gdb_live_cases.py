@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable, List, Optional
 
 from bg_run import BgRun, free_port
+from duetbuild.testrun_check import contains_in_order as in_order
 
 READY = "gdb: the guest waits for gdb on"
 CONNECTED = "duet: gdb: connected"
@@ -28,17 +29,6 @@ def gdb_batch(image, port, commands):
             "-ex", "set confirm off", "-ex", "set remotetimeout 20",
             "-ex", "target remote 127.0.0.1:%d" % port] + \
         [w for c in commands for w in ("-ex", c)]
-
-
-def in_order(text, wanted):
-    """The first of wanted not found in text after the previous one, or None."""
-    at = 0
-    for w in wanted:
-        i = text.find(w, at)
-        if i < 0:
-            return w
-        at = i + len(w)
-    return None
 
 
 @dataclass

@@ -133,6 +133,15 @@ class LabSession:
         return r.status
 
 
+def _run_gdb(attach):
+    """gdb in the foreground: Ctrl-C is gdb's (it interrupts the guest), not ours."""
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        subprocess.call(attach)
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
 def _say_forwards(forwards, gdb_port=None):
     for f in forwards:
         if f.to_port and f.host_port != gdb_port:
@@ -277,11 +286,7 @@ def _qemu_virt(proj, app, args, host_opts, forwards, gdb_port, open_gdb):
                 ui.info("gdb: QEMU waits for gdb on 127.0.0.1:%d; attach with: %s"
                         % (gdb_port, " ".join(shlex.quote(a) for a in attach)))
             else:
-                old = signal.signal(signal.SIGINT, signal.SIG_IGN)
-                try:
-                    subprocess.call(attach)
-                finally:
-                    signal.signal(signal.SIGINT, old)
+                _run_gdb(attach)
         return qemu.wait()
     except KeyboardInterrupt:
         ui.info("stopped (Ctrl-C)")
@@ -335,11 +340,7 @@ def _native(proj, image, args, opts, forwards, net, gdb_port, open_gdb):
                 ui.info("gdb: attach with: " + " ".join(shlex.quote(a) for a in attach))
             else:
                 time.sleep(0.5)
-                old = signal.signal(signal.SIGINT, signal.SIG_IGN)
-                try:
-                    subprocess.call(attach)
-                finally:
-                    signal.signal(signal.SIGINT, old)
+                _run_gdb(attach)
         return duet.wait()
     except KeyboardInterrupt:
         return 130

@@ -1,7 +1,8 @@
 """Checking a finished command's status and output against a case."""
 
 
-def _contains_in_order(text, parts):
+def contains_in_order(text, parts):
+    """The first of parts not found in text after the previous one, or None."""
     pos = 0
     for p in parts:
         i = text.find(p, pos)
@@ -20,10 +21,10 @@ def check_output(status, out, err, want_status, expect=(), expect_err=(), exact=
         return "status %s, expected %s%s" % (status, want_status, tail)
     if exact is not None and out != exact:
         return "stdout %r, expected %r" % (out[:300], exact)
-    miss = _contains_in_order(o, expect)
+    miss = contains_in_order(o, expect)
     if miss is not None:
         return "stdout lacks %r%s" % (miss, tail)
-    miss = _contains_in_order(e, expect_err)
+    miss = contains_in_order(e, expect_err)
     if miss is not None:
         return "stderr lacks %r%s" % (miss, tail)
     return None
