@@ -227,7 +227,7 @@ int cmd_run(int argc, char **argv)
     struct guest_image img;
     struct image_file file; /* one open and mapping for the loader and the manifest */
     if (image_file_map(o.image, &file, err, sizeof err) < 0 ||
-        elf_load_buffer(file.data, file.size, &mem, &img, err, sizeof err) < 0) {
+        elf_load_image(&file, &mem, &img, err, sizeof err) < 0) {
         fprintf(stderr, "duet: %s: %s\n", o.image, err);
         image_file_unmap(&file);
         return DUET_STATUS_BAD_IMAGE;

@@ -65,7 +65,10 @@ void report_guest_phases(struct run_report *r, const struct hc_ctx *hc)
     add(r, "  guest: KVM_RUN to first instruction", to_entry);
     add(r, "  guest: first instruction to main()", to_main);
     add(r, "  guest: main() to exit", run > to_entry + to_main ? run - to_entry - to_main : 0);
-    /* Counts, not times: what emulation cannot distort. */
+    /* Counts, not times: what emulation cannot distort. Resident pages are
+     * private ones; the image's read-only pages come from the page cache. */
+    fprintf(stderr, "duet: count guest RAM pages mapped from the image %ld\n",
+            gmem_file_pages(hc->mem));
     fprintf(stderr, "duet: count guest RAM pages resident before KVM_RUN %ld\n",
             hc->pages_before_run);
     fprintf(stderr, "duet: count guest RAM pages resident at main()  %ld\n", hc->pages_at_main);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "image/elf_loader.h"
 #include "image/image_file.h"
 #include "lib/errmsg.h"
@@ -13,10 +14,12 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
                "the ELF loader assumes a little-endian host");
 
 /* The image, a buffer (a file is mapped: image/image_file.c), read only
- * through src_read. */
+ * through src_read; fd, when the buffer is a file's mapping, lets whole
+ * pages be mapped instead of copied (-1: always copy). */
 struct src {
     const uint8_t *buf;
     uint64_t size;
+    int fd;
 };
 
 /* Callers have checked off + len <= size; a mapped image cannot fail to read. */
@@ -132,6 +135,23 @@ static int check_segment(const struct src *s, const struct guest_mem *mem, int i
     return 0;
 }
 
+/*
+ * A segment the guest cannot write (text, rodata: its MMU maps them RX and
+ * R) is mapped from the file instead of copied, whole host pages of its file
+ * bytes: nothing is copied, the pages are the page cache's, shared by every
+ * guest of the image, and a guest write only ever changes a private copy.
+ * Returns the bytes mapped from the start of the segment (0: copy it all,
+ * e.g. a buffer image, a writable segment, or a layout not page-aligned).
+ */
+static uint64_t map_whole_pages(const struct src *s, struct guest_mem *mem, const Elf64_Phdr *p)
+{
+    uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+    uint64_t len = p->p_filesz & ~(page - 1);
+    if (s->fd < 0 || (p->p_flags & PF_W) || !len)
+        return 0;
+    return gmem_map_file(mem, p->p_vaddr, len, s->fd, p->p_offset) == 0 ? len : 0;
+}
+
 static int load(const struct src *s, struct guest_mem *mem, struct guest_image *img,
                 char *err, size_t errlen)
 {
@@ -193,7 +213,8 @@ static int load(const struct src *s, struct guest_mem *mem, struct guest_image *
     for (int k = 0; k < n; k++) {
         const Elf64_Phdr *p = &ph[idx[k]];
         uint8_t *dst = gmem_ptr(mem, p->p_vaddr, p->p_memsz);
-        src_read(s, p->p_offset, dst, p->p_filesz);
+        uint64_t mapped = map_whole_pages(s, mem, p);
+        src_read(s, p->p_offset + mapped, dst + mapped, p->p_filesz - mapped);
         /* Fresh anonymous memory is already zero: touching the bss pages here
          * would only fault them in for nothing (a cost at every boot). */
         if (!mem->fresh)
@@ -210,7 +231,14 @@ int elf_load_buffer(const void *buf, size_t len, struct guest_mem *mem,
                     struct guest_image *img, char *err, size_t errlen)
 {
     static const uint8_t empty[1];
-    struct src s = { .buf = buf ? buf : empty, .size = buf ? len : 0 };
+    struct src s = { .buf = buf ? buf : empty, .size = buf ? len : 0, .fd = -1 };
+    return load(&s, mem, img, err, errlen);
+}
+
+int elf_load_image(const struct image_file *f, struct guest_mem *mem,
+                   struct guest_image *img, char *err, size_t errlen)
+{
+    struct src s = { .buf = f->data, .size = f->size, .fd = f->fd };
     return load(&s, mem, img, err, errlen);
 }
 
@@ -220,7 +248,7 @@ int elf_load_file(const char *path, struct guest_mem *mem,
     struct image_file f;
     if (image_file_map(path, &f, err, errlen) < 0)
         return -1;
-    int rc = elf_load_buffer(f.data, f.size, mem, img, err, errlen);
+    int rc = elf_load_image(&f, mem, img, err, errlen);
     image_file_unmap(&f);
     return rc;
 }

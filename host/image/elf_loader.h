@@ -1,6 +1,6 @@
 /*
  * The guest ELF loader: validates one static AArch64 ELF64 executable and
- * copies its PT_LOAD segments into guest RAM. It runs before /dev/kvm is
+ * loads its PT_LOAD segments into guest RAM. It runs before /dev/kvm is
  * opened, so a bad image costs nothing but a clear one-line reason.
  *
  * What is accepted (everything else is refused with its own reason):
@@ -16,9 +16,12 @@
  *   - e_entry inside the file-backed bytes of a PF_X segment.
  * PT_LOAD segments with p_memsz == 0 are ignored.
  *
- * The file is read with pread() straight into guest RAM, so its size is not
- * capped: only headers and segment bytes are read, and those are bounded by
- * the RAM checks. Structures are read in host byte order; Duet hosts
+ * The file is mapped (image_file.h), so its size is not capped: only headers
+ * and segment bytes are read, and those are bounded by the RAM checks.
+ * Segments without PF_W are not copied: their whole pages are mapped from
+ * the file copy-on-write (gmem_map_file), so the guest runs from the page
+ * cache's pages and a second guest of the same image shares them; the
+ * partial page at a segment's end, and writable segments, are copied. Structures are read in host byte order; Duet hosts
  * (x86_64 for tests, aarch64 for real) are little-endian, which the
  * loader asserts at compile time, and the image must be little-endian too.
  */
@@ -27,6 +30,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "image/image_file.h"
 #include "lib/guest_mem.h"
 
 #define ELF_MAX_PHDRS 64
@@ -48,7 +52,11 @@ struct guest_image {
 int elf_load_file(const char *path, struct guest_mem *mem,
                   struct guest_image *img, char *err, size_t errlen);
 
-/* Same over an in-memory image (unit tests, fuzzing). */
+/* Same over an image mapped once (image_file_map): `duet run`. */
+int elf_load_image(const struct image_file *f, struct guest_mem *mem,
+                   struct guest_image *img, char *err, size_t errlen);
+
+/* Same over an in-memory image, every byte copied (unit tests, fuzzing). */
 int elf_load_buffer(const void *buf, size_t len, struct guest_mem *mem,
                     struct guest_image *img, char *err, size_t errlen);
 

@@ -14,6 +14,7 @@ int image_file_map(const char *path, struct image_file *f, char *err, size_t err
 {
     f->data = NULL;
     f->size = 0;
+    f->fd = -1;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return errmsg(err, errlen, "cannot open: %s", strerror(errno));
@@ -35,11 +36,14 @@ int image_file_map(const char *path, struct image_file *f, char *err, size_t err
     /* MAP_PRIVATE: a file changed while duet runs is the user's own race
      * (the parsers bound every offset by the size seen here). */
     void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (p == MAP_FAILED)
-        return errmsg(err, errlen, "cannot map: %s", strerror(errno));
+    if (p == MAP_FAILED) {
+        int e = errno;
+        close(fd);
+        return errmsg(err, errlen, "cannot map: %s", strerror(e));
+    }
     f->data = p;
     f->size = (size_t)st.st_size;
+    f->fd = fd;
     return 0;
 }
 
@@ -47,6 +51,9 @@ void image_file_unmap(struct image_file *f)
 {
     if (f->data && f->data != empty)
         munmap((void *)f->data, f->size);
+    if (f->fd >= 0)
+        close(f->fd);
     f->data = NULL;
     f->size = 0;
+    f->fd = -1;
 }

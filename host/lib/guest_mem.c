@@ -25,7 +25,43 @@ int gmem_alloc(struct guest_mem *mem, uint64_t base, uint64_t size)
     mem->base = base;
     mem->size = size;
     mem->fresh = 1;
+    mem->nfile_ranges = 0;
     return 0;
+}
+
+int gmem_map_file(struct guest_mem *mem, uint64_t gpa, uint64_t len, int fd, uint64_t off)
+{
+    uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+    if (fd < 0 || !len || mem->nfile_ranges == GMEM_MAX_FILE_RANGES || !gmem_contains(mem, gpa, len))
+        return -1;
+    uint64_t at = gpa - mem->base;
+    if ((at | off | len) & (page - 1))
+        return -1;
+    /* MAP_FIXED replaces the anonymous pages there (still untouched: the
+     * loader maps before it copies anything). */
+    if (mmap(mem->host + at, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd,
+             (off_t)off) == MAP_FAILED)
+        return -1;
+    mem->file_ranges[mem->nfile_ranges].off = at;
+    mem->file_ranges[mem->nfile_ranges].len = len;
+    mem->nfile_ranges++;
+    return 0;
+}
+
+static int in_file_range(const struct guest_mem *mem, uint64_t off)
+{
+    for (int i = 0; i < mem->nfile_ranges; i++)
+        if (off - mem->file_ranges[i].off < mem->file_ranges[i].len)
+            return 1;
+    return 0;
+}
+
+long gmem_file_pages(const struct guest_mem *mem)
+{
+    uint64_t bytes = 0;
+    for (int i = 0; i < mem->nfile_ranges; i++)
+        bytes += mem->file_ranges[i].len;
+    return (long)(bytes / (uint64_t)sysconf(_SC_PAGESIZE));
 }
 
 long gmem_resident_pages(const struct guest_mem *mem)
@@ -38,8 +74,10 @@ long gmem_resident_pages(const struct guest_mem *mem)
         uint64_t len = mem->size - off < chunk ? mem->size - off : chunk;
         if (mincore(mem->host + off, len, vec) < 0)
             return -1;
+        /* A file-backed page reads as resident whenever the page cache holds
+         * it, touched or not: those are counted apart (gmem_file_pages). */
         for (uint64_t i = 0; i < (len + (uint64_t)page - 1) / (uint64_t)page; i++)
-            n += vec[i] & 1;
+            n += (vec[i] & 1) && !in_file_range(mem, off + i * (uint64_t)page);
     }
     return n;
 }
@@ -50,4 +88,5 @@ void gmem_free(struct guest_mem *mem)
         munmap(mem->host, mem->size);
     mem->host = NULL;
     mem->size = 0;
+    mem->nfile_ranges = 0;
 }

@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort(); /* every refusal says why */
     }
     /* The rootfs section: inside the image, page-aligned in it, bounded. */
-    struct image_file f = { data, size };
+    struct image_file f = { data, size, -1 };
     struct rootfs_image r;
     err[0] = '\0';
     int found = rootfs_image_find(&f, &r, err, sizeof err);

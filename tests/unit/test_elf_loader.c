@@ -199,6 +199,48 @@ static void test_load_file(void)
     CHECK(strstr(err, "x86-64 (62)") || strstr(err, "static PIE"));
 }
 
+/* From a file, a read-only segment's whole pages are the file's (copy on
+ * write), its partial last page and the writable segment are copied. */
+static void test_read_only_pages_mapped_from_the_file(void)
+{
+    char path[] = "/tmp/duet-elfmap-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    long page = sysconf(_SC_PAGESIZE);
+    make_elf(2);
+    size_t len = 0x3000;
+    PH(0)->p_filesz = PH(0)->p_memsz = 0x1800; /* 1.5 pages of 4 KiB */
+    for (int i = 0; i < 0x1800; i++)
+        img[0x1000 + i] = (uint8_t)(i * 7);
+    CHECK(write(fd, img, len) == (ssize_t)len);
+    struct guest_mem fresh;
+    CHECK(gmem_alloc(&fresh, DUET_RAM_BASE, RAM_SIZE) == 0);
+    CHECK(elf_load_file(path, &fresh, &gi, err, sizeof err) == 0);
+    uint8_t *text = gmem_ptr(&fresh, SEG_VA(0), 0x1800);
+    CHECK(memcmp(text, img + 0x1000, 0x1800) == 0);
+    if (page == 0x1000) {
+        CHECK(fresh.nfile_ranges == 1 && gmem_file_pages(&fresh) == 1);
+        CHECK_EQ_U64(fresh.file_ranges[0].off, SEG_VA(0) - DUET_RAM_BASE);
+        /* Private pages: the text's copied half page and the data segment's
+         * page (the mapped page reads resident but is counted apart). */
+        CHECK(gmem_resident_pages(&fresh) == 2);
+    } else {
+        CHECK(fresh.nfile_ranges == 0); /* a larger host page: nothing aligned, all copied */
+    }
+    /* A write through the host (a gdb breakpoint) changes RAM, not the file. */
+    text[0] ^= 0xff;
+    uint8_t b = 0;
+    CHECK(pread(fd, &b, 1, 0x1000) == 1 && b == img[0x1000] && text[0] != b);
+    /* A buffer image is always copied. */
+    struct guest_mem copy;
+    CHECK(gmem_alloc(&copy, DUET_RAM_BASE, RAM_SIZE) == 0);
+    CHECK(elf_load_buffer(img, len, &copy, &gi, err, sizeof err) == 0 && copy.nfile_ranges == 0);
+    gmem_free(&copy);
+    gmem_free(&fresh);
+    close(fd);
+    unlink(path);
+}
+
 /* Real linker output, when the cross toolchain is there: a guest linked at
  * DUET_GUEST_LOAD_MIN loads; plain -Ttext leaves the ELF headers in a
  * PT_LOAD far below RAM; a static PIE is refused. */
@@ -255,6 +297,7 @@ int main(void)
     }
     RUN_TEST(test_valid_image_loads);
     RUN_TEST(test_fresh_memory);
+    RUN_TEST(test_read_only_pages_mapped_from_the_file);
     RUN_TEST(test_header_rejections);
     RUN_TEST(test_segment_rejections);
     RUN_TEST(test_truncation_and_corruption);
