@@ -1,5 +1,6 @@
 /* `duet info IMAGE`: the ABI version and the devices an image declares,
- * and the size of its shipped files (rootfs) if it has any. */
+ * whether its code takes interrupts, and the size of its shipped files
+ * (rootfs) if it has any. */
 #include <stdio.h>
 #include "cli/commands.h"
 #include "duet/hypercall.h"
@@ -46,5 +47,7 @@ int cmd_info(int argc, char **argv)
     for (unsigned i = 0; i < m.count; i++)
         printf("%s %s%s\n", manifest_type_name(m.entries[i].type), m.entries[i].name,
                m.entries[i].flags & DUET_DEVICE_OPTIONAL ? " optional" : "");
+    /* No handler in the image's code: `duet run` makes no vGIC for it. */
+    printf("interrupts %s\n", m.takes_interrupts ? "yes" : "no");
     return print_rootfs(argv[1]) < 0 ? DUET_STATUS_BAD_IMAGE : 0;
 }

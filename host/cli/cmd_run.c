@@ -122,10 +122,9 @@ static void sandbox_policy(struct sandbox_policy *p, const struct vm *vm, const 
 
 /* The image's manifest must name exactly the devices on the command line. */
 static int check_manifest(const struct image_file *image, const struct run_options *o,
-                          char *err, size_t errlen)
+                          struct manifest *man, char *err, size_t errlen)
 {
-    struct manifest man;
-    if (manifest_read_buffer(image->data, image->size, &man, err, errlen) < 0)
+    if (manifest_read_buffer(image->data, image->size, man, err, errlen) < 0)
         return DUET_STATUS_BAD_IMAGE;
     struct attached_device devs[BLOCK_MAX_DEVICES + NET_MAX_DEVICES + DIR_MAX_SHARES];
     unsigned n = 0;
@@ -135,7 +134,19 @@ static int check_manifest(const struct image_file *image, const struct run_optio
         devs[n++] = (struct attached_device){ DUET_DEVICE_NET, o->nets[i].name };
     for (unsigned i = 0; i < o->ndirs; i++)
         devs[n++] = (struct attached_device){ DUET_DEVICE_DIR, o->dirs[i].name };
-    return manifest_check(&man, devs, n, err, errlen) < 0 ? DUET_STATUS_USAGE : 0;
+    return manifest_check(man, devs, n, err, errlen) < 0 ? DUET_STATUS_USAGE : 0;
+}
+
+/*
+ * A vGIC costs every boot (its creation, a redistributor per vCPU, its
+ * set-up at the first KVM_RUN and its teardown): made only when something
+ * can raise an interrupt. An image built here says whether its code can take
+ * one (manifest.h, DUET_IRQ_SECTION); a NIC signals through the vGIC; the
+ * exit benchmark injects; an image from elsewhere gets one, as it always did.
+ */
+static int needs_gic(const struct manifest *man, const struct run_options *o)
+{
+    return !man->present || man->takes_interrupts || o->nnets || o->bench_exits;
 }
 
 /* Block files and taps; network device i signals on SPI DUET_IRQ_DEVICE(i). */
@@ -232,7 +243,8 @@ int cmd_run(int argc, char **argv)
         image_file_unmap(&file);
         return DUET_STATUS_BAD_IMAGE;
     }
-    int bad = check_manifest(&file, &o, err, sizeof err);
+    struct manifest man;
+    int bad = check_manifest(&file, &o, &man, err, sizeof err);
     /* The app's shipped files stay in the image's mapping, which a
      * read-only memslot shows the guest: nothing is read or copied here. */
     struct rootfs_image rootfs = { 0 };
@@ -284,9 +296,13 @@ int cmd_run(int argc, char **argv)
                     (unsigned long long)(rootfs.size >> 10), (unsigned long long)DUET_ROOTFS_BASE);
         report_phase(&rep, "rootfs slot");
     }
-    if (vm_create_gic(&vm) < 0)
-        return host_error(&vm);
-    report_phase(&rep, "create vGIC");
+    if (needs_gic(&man, &o)) {
+        if (vm_create_gic(&vm) < 0)
+            return host_error(&vm);
+        report_phase(&rep, "create vGIC");
+    } else if (rep.enabled) {
+        fprintf(stderr, "duet: no vGIC: the image's code registers no interrupt handler\n");
+    }
     if (write_device_tree(&mem, &vm, &o, &rootfs) < 0) {
         vm_close(&vm);
         return DUET_STATUS_HOST_ERROR;

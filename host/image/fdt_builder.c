@@ -196,7 +196,8 @@ static int build(void *fdt, int size, const struct fdt_params *p, const char *bo
     TRY(fdt_property_string(fdt, "model", "Duet KVM unikernel"));
     TRY(fdt_property_u32(fdt, "#address-cells", 2));
     TRY(fdt_property_u32(fdt, "#size-cells", 2));
-    TRY(fdt_property_u32(fdt, "interrupt-parent", GIC_PHANDLE));
+    if (p->gic_version)
+        TRY(fdt_property_u32(fdt, "interrupt-parent", GIC_PHANDLE));
 
     node_name(duet_path, sizeof(duet_path), "/" DUET_FDT_NODE, DUET_HC_BASE);
     TRY(fdt_begin_node(fdt, "chosen"));
@@ -228,7 +229,8 @@ static int build(void *fdt, int size, const struct fdt_params *p, const char *bo
     TRY(fdt_property_string(fdt, "method", "hvc"));
     TRY(fdt_end_node(fdt));
 
-    TRY(add_gic_and_timer(fdt, p));
+    if (p->gic_version) /* none: no interrupt controller, no timer interrupts to name */
+        TRY(add_gic_and_timer(fdt, p));
 
     uint64_t hc[2] = { DUET_HC_BASE, DUET_HC_SIZE };
     TRY(fdt_begin_node(fdt, duet_path + 1));
@@ -254,8 +256,11 @@ int fdt_build(void *buf, size_t bufsize, const struct fdt_params *p, char *err, 
         return errmsg(err, errlen, "internal error: no buffer or parameters");
     if (p->ncpus < 1 || p->ncpus > DUET_MAX_VCPUS)
         return errmsg(err, errlen, "%d vCPUs requested (must be 1..%d)", p->ncpus, DUET_MAX_VCPUS);
-    if (p->gic_version != 2 && p->gic_version != 3)
-        return errmsg(err, errlen, "GIC version %d unsupported (must be 2 or 3)", p->gic_version);
+    if (p->gic_version != 0 && p->gic_version != 2 && p->gic_version != 3)
+        return errmsg(err, errlen, "GIC version %d unsupported (must be 2 or 3, or 0: none)",
+                      p->gic_version);
+    if (p->gic_version == 0 && p->nnets)
+        return errmsg(err, errlen, "a NIC needs a GIC for its interrupt");
     if (p->ram_size == 0 || p->ram_size > UINT64_MAX - p->ram_base)
         return errmsg(err, errlen, "bad RAM range (base 0x%" PRIx64 ", size 0x%" PRIx64 ")",
                       p->ram_base, p->ram_size);

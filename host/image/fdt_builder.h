@@ -36,7 +36,7 @@ struct fdt_params {
     uint64_t    ram_base;      /* normally DUET_RAM_BASE */
     uint64_t    ram_size;      /* bytes */
     int         ncpus;         /* 1..DUET_MAX_VCPUS */
-    int         gic_version;   /* 2 or 3 */
+    int         gic_version;   /* 2 or 3; 0: no GIC (then no NIC either) */
     const char *bootargs;      /* joined guest args (bootargs_join); NULL = "" */
     uint8_t     rng_seed[FDT_RNG_SEED_BYTES]; /* /chosen/rng-seed, e.g. getrandom() */
     int         boot_times;    /* ask the guest for DUET_HC_BOOT_TIMES (--verbose) */

@@ -8,6 +8,7 @@
 
 struct manifest {
     int present;           /* 0: the image has no manifest section (counts as empty) */
+    int takes_interrupts;  /* the image has DUET_IRQ_SECTION: its code can register a handler */
     uint32_t abi_version;
     unsigned count;
     struct duet_manifest_entry entries[DUET_MANIFEST_MAX];

@@ -18,7 +18,7 @@ struct vm {
     int kvm_fd, vm_fd, vcpu_fd, gic_fd;
     struct kvm_run *run;        /* the vCPU's shared run structure */
     size_t run_size;
-    int gic_version;            /* 3, or 2 where the host has no GICv3 */
+    int gic_version;            /* 3, or 2 where the host has no GICv3; 0: no vGIC made */
     unsigned ipa_bits;
     int hvc_floor_forwarded;    /* DUET_HVC_FLOOR exits to us (SMCCC filter, >= 6.4) */
     int bench_efd;              /* eventfd behind DUET_HC_BENCH_IOEVENTFD, or -1 */

@@ -189,7 +189,7 @@ NET_HOST_CASES = [
              ["run", "{images}/../../apps/pingd.duet.elf"], 2,
              expect_err=["needs net device 'net0'", "--net:net0=TAP"]),
     HostCase("info prints required and optional devices", ["info", "{images}/../../apps/pingd.duet.elf"],
-             0, exact_stdout=b"abi 2\ndevices 2\nnet net0\nnet net1 optional\n"),
+             0, exact_stdout=b"abi 2\ndevices 2\nnet net0\nnet net1 optional\ninterrupts yes\n"),
     HostCase("net: an interface that is not a tap is refused",
              ["run", "--net:net0=lo", "apps/pingd.duet.elf"], 2,
              expect_err=["'lo' exists and is not a tap"], in_lab=True, native=False),

@@ -151,6 +151,22 @@ static void test_gicv2(void)
     }
 }
 
+/* No vGIC (an image that takes no interrupts): no controller, no timer node,
+ * no interrupt-parent; a NIC, which signals through the GIC, is refused. */
+static void test_no_gic(void)
+{
+    struct fdt_params p = params(0, 1, "x");
+    CHECK(fdt_build(blob, sizeof(blob), &p, err, sizeof(err)) == 0);
+    CHECK(fdt_path_offset(blob, "/intc@8000000") < 0 && fdt_path_offset(blob, "/timer") < 0);
+    CHECK(fdt_getprop(blob, 0, "interrupt-parent", NULL) == NULL);
+    CHECK(fdt_node_offset_by_compatible(blob, -1, DUET_FDT_COMPAT) >= 0);
+    CHECK_STR(propstr("/chosen", "bootargs"), "x");
+    struct net_dev nic = { 0 };
+    p.nets = &nic;
+    p.nnets = 1;
+    CHECK(fdt_build(blob, sizeof(blob), &p, err, sizeof(err)) == -1 && strstr(err, "NIC needs a GIC"));
+}
+
 static void test_bad_params(void)
 {
     struct fdt_params p = params(3, 0, "");
@@ -221,6 +237,7 @@ int main(void)
     RUN_TEST(test_gicv3_four_cpus);
     RUN_TEST(test_rootfs);
     RUN_TEST(test_gicv2);
+    RUN_TEST(test_no_gic);
     RUN_TEST(test_bad_params);
     RUN_TEST(test_bootargs_limit);
     if (system("command -v dtc >/dev/null 2>&1") == 0)

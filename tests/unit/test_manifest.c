@@ -6,7 +6,7 @@
 #include "image/manifest.h"
 
 static uint8_t img[4096];
-static const char names[] = "\0.shstrtab\0" DUET_MANIFEST_SECTION;
+static const char names[] = "\0.shstrtab\0" DUET_MANIFEST_SECTION "\0" DUET_IRQ_SECTION;
 
 /* An ELF64 with three sections: null, .shstrtab and the manifest. */
 static size_t make(unsigned count, const struct duet_manifest_entry *e)
@@ -43,6 +43,24 @@ static void test_reads_entries(void)
     CHECK(m.present && m.count == 2 && m.abi_version == DUET_ABI_VERSION);
     CHECK_STR(m.entries[1].name, "logs");
     CHECK_STR(manifest_type_name(m.entries[0].type), "block");
+}
+
+/* The interrupt marker is a fourth section: present, the image takes them. */
+static void test_interrupt_marker(void)
+{
+    struct manifest m;
+    char err[256];
+    size_t len = make(2, two);
+    CHECK(manifest_read_buffer(img, len, &m, err, sizeof err) == 0 && !m.takes_interrupts);
+    Elf64_Shdr *sh = (Elf64_Shdr *)(img + 1024);
+    sh[3] = (Elf64_Shdr){ .sh_name = 11 + sizeof DUET_MANIFEST_SECTION, .sh_type = SHT_PROGBITS,
+                          .sh_offset = 768, .sh_size = 1 };
+    ((Elf64_Ehdr *)img)->e_shnum = 4;
+    len = 1024 + 4 * sizeof(Elf64_Shdr);
+    CHECK(manifest_read_buffer(img, len, &m, err, sizeof err) == 0 && m.takes_interrupts);
+    CHECK(m.present && m.count == 2);
+    sh[3].sh_offset = 1u << 30; /* outside the file: a bad image, not a silent "no" */
+    CHECK(manifest_read_buffer(img, len, &m, err, sizeof err) == -1);
 }
 
 static void test_no_section_is_empty(void)
@@ -117,6 +135,7 @@ int main(void)
 {
     RUN_TEST(test_reads_entries);
     RUN_TEST(test_no_section_is_empty);
+    RUN_TEST(test_interrupt_marker);
     RUN_TEST(test_hostile_images);
     RUN_TEST(test_check_declared_vs_attached);
     return CHECK_EXIT();

@@ -12,6 +12,13 @@
 #include <stdint.h>
 
 #define DUET_MANIFEST_SECTION  ".duet_manifest"
+/*
+ * Present only in an image whose code can register an interrupt handler:
+ * guest/gic.c's irq_register() refers to it, so --gc-sections drops it with
+ * that function from a program that never takes an interrupt (hello). An
+ * image with a manifest and without this section boots with no vGIC.
+ */
+#define DUET_IRQ_SECTION       ".duet_irq"
 #define DUET_MANIFEST_MAGIC    0x4e414d44u   /* "DMAN" */
 #define DUET_MANIFEST_MAX      16
 #define DUET_DEVICE_NAME_MAX   15
