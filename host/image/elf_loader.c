@@ -135,21 +135,45 @@ static int check_segment(const struct src *s, const struct guest_mem *mem, int i
     return 0;
 }
 
+static uint64_t whole_pages(const Elf64_Phdr *p, uint64_t page)
+{
+    return p->p_flags & PF_W ? 0 : p->p_filesz & ~(page - 1);
+}
+
 /*
  * A segment the guest cannot write (text, rodata: its MMU maps them RX and
  * R) is mapped from the file instead of copied, whole host pages of its file
  * bytes: nothing is copied, the pages are the page cache's, shared by every
  * guest of the image, and a guest write only ever changes a private copy.
- * Returns the bytes mapped from the start of the segment (0: copy it all,
- * e.g. a buffer image, a writable segment, or a layout not page-aligned).
+ * A segment's partial last page is copied, and all of it when nothing can be
+ * mapped (a buffer image, a writable segment, a layout not page-aligned).
+ * Segments that continue each other in the file and in RAM (text then
+ * rodata, as the guest linker script lays them out) share one mmap.
+ * mapped[k]: the bytes of segment idx[k] mapped from the file.
  */
-static uint64_t map_whole_pages(const struct src *s, struct guest_mem *mem, const Elf64_Phdr *p)
+static void map_read_only(const struct src *s, struct guest_mem *mem, const Elf64_Phdr *ph,
+                          const int *idx, int n, uint64_t *mapped)
 {
     uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-    uint64_t len = p->p_filesz & ~(page - 1);
-    if (s->fd < 0 || (p->p_flags & PF_W) || !len)
-        return 0;
-    return gmem_map_file(mem, p->p_vaddr, len, s->fd, p->p_offset) == 0 ? len : 0;
+    for (int k = 0; k < n; k++)
+        mapped[k] = 0;
+    for (int k = 0; s->fd >= 0 && k < n;) {
+        const Elf64_Phdr *first = &ph[idx[k]];
+        uint64_t total = whole_pages(first, page);
+        int last = k;
+        while (total && last + 1 < n && whole_pages(&ph[idx[last]], page) == ph[idx[last]].p_filesz) {
+            const Elf64_Phdr *next = &ph[idx[last + 1]];
+            if (!whole_pages(next, page) || next->p_vaddr != first->p_vaddr + total ||
+                next->p_offset != first->p_offset + total)
+                break;
+            total += whole_pages(next, page);
+            last++;
+        }
+        if (total && gmem_map_file(mem, first->p_vaddr, total, s->fd, first->p_offset) == 0)
+            for (int j = k; j <= last; j++)
+                mapped[j] = whole_pages(&ph[idx[j]], page);
+        k = last + 1;
+    }
 }
 
 static int load(const struct src *s, struct guest_mem *mem, struct guest_image *img,
@@ -210,11 +234,12 @@ static int load(const struct src *s, struct guest_mem *mem, struct guest_image *
     img->lowest = UINT64_MAX;
     img->highest = 0;
     img->nload = n;
+    uint64_t mapped[ELF_MAX_PHDRS];
+    map_read_only(s, mem, ph, idx, n, mapped);
     for (int k = 0; k < n; k++) {
         const Elf64_Phdr *p = &ph[idx[k]];
         uint8_t *dst = gmem_ptr(mem, p->p_vaddr, p->p_memsz);
-        uint64_t mapped = map_whole_pages(s, mem, p);
-        src_read(s, p->p_offset + mapped, dst + mapped, p->p_filesz - mapped);
+        src_read(s, p->p_offset + mapped[k], dst + mapped[k], p->p_filesz - mapped[k]);
         /* Fresh anonymous memory is already zero: touching the bss pages here
          * would only fault them in for nothing (a cost at every boot). */
         if (!mem->fresh)

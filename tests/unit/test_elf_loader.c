@@ -227,6 +227,21 @@ static void test_read_only_pages_mapped_from_the_file(void)
     } else {
         CHECK(fresh.nfile_ranges == 0); /* a larger host page: nothing aligned, all copied */
     }
+    /* A second read-only segment continuing the first in the file and in RAM
+     * shares its mmap (text then rodata). */
+    struct guest_mem two;
+    CHECK(gmem_alloc(&two, DUET_RAM_BASE, RAM_SIZE) == 0);
+    PH(0)->p_filesz = PH(0)->p_memsz = 0x1000;
+    PH(1)->p_flags = PF_R;
+    PH(1)->p_offset = 0x2000;
+    PH(1)->p_vaddr = PH(1)->p_paddr = SEG_VA(0) + 0x1000;
+    PH(1)->p_filesz = PH(1)->p_memsz = 0x1000;
+    CHECK(pwrite(fd, img, 0x200, 0) == 0x200);
+    CHECK(elf_load_file(path, &two, &gi, err, sizeof err) == 0);
+    CHECK(memcmp(gmem_ptr(&two, SEG_VA(0), 0x2000), img + 0x1000, 0x2000) == 0);
+    if (page == 0x1000)
+        CHECK(two.nfile_ranges == 1 && gmem_file_pages(&two) == 2 && gmem_resident_pages(&two) == 0);
+    gmem_free(&two);
     /* A write through the host (a gdb breakpoint) changes RAM, not the file. */
     text[0] ^= 0xff;
     uint8_t b = 0;
