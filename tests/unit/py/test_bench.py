@@ -61,3 +61,21 @@ class Split(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class BootRatios(unittest.TestCase):
+    def test_paired_ratio_takes_neighbours(self):
+        # A slow patch (rounds 2-3) moves both runs of a round: the paired ratio stays 1.5.
+        duet, floor = [15, 15, 60, 60, 15], [10, 10, 40, 40, 10]
+        r = run.paired_ratio(duet, floor)
+        self.assertEqual((r["median"], r["q1"], r["q3"], r["n"]), (1.5, 1.5, 1.5, 5))
+        self.assertIsNone(run.paired_ratio([1, 2], [1, 2]))  # too few rounds to say
+
+    def test_cold_script_puts_the_asked_vm_first(self):
+        for first, other in (("duet", "floor"), ("floor", "duet")):
+            lines = run.cold_script(first).splitlines()
+            self.assertEqual(len(lines), 2)
+            self.assertTrue(lines[0].endswith("s/^/%s /'" % first), lines[0])
+            self.assertTrue(lines[1].endswith("s/^/%s /'" % other), lines[1])
+            runs, _, _ = run._parse_boot("%s timeit_ms 30.0 status 0 maxrss_kb 648\n" % first)
+            self.assertEqual(runs[first], [30.0])

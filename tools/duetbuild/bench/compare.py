@@ -45,6 +45,13 @@ def compare(old_path, new_path):
                                        new.get("ratios", {}).get(key)))
     ob, nb = old.get("boot", {}), new.get("boot", {})
     print("boot duet/floor: old %s new %s" % (ob.get("duet_over_floor"), nb.get("duet_over_floor")))
+    op, np_ = ob.get("duet_over_floor_paired") or {}, nb.get("duet_over_floor_paired") or {}
+    if op or np_:
+        print("boot duet/floor paired (median, quartiles): old %s new %s" % (
+            op and "%s (%s-%s)" % (op["median"], op["q1"], op["q3"]),
+            np_ and "%s (%s-%s)" % (np_["median"], np_["q1"], np_["q3"])))
+    print("boot cold duet/floor: old %s new %s" % (ob.get("duet_cold_over_floor_cold"),
+                                                   nb.get("duet_cold_over_floor_cold")))
     for row in ("ramfs", "dir"):  # the file row: each run's Duet over its own native
         o = (old.get("files") or {}).get(row, {}).get("duet_over_native", {})
         n = (new.get("files") or {}).get(row, {}).get("duet_over_native", {})

@@ -14,8 +14,11 @@ from . import files as benchfiles
 from . import net as benchnet
 from .plot import write_svg
 
-ROUNDS = 12
+ROUNDS = 30
 ITERATIONS = 2000
+# Cold boots: the first VM of a lab boot, one sample per boot, so more boots
+# than the two the rest of the bench needs (alternating which VM goes first).
+COLD_BOOTS = 4
 PARTS = ("exits", "boot", "net", "files", "sockets")
 # --bench-exits: the SMCCC filter (hvc_user) and the bench ioeventfd, set up on request only.
 EXITBENCH = "./duet run --bench-exits apps/exitbench.duet.elf -- %d\n"
@@ -46,6 +49,26 @@ def _boot_script(first, qemu_run):
                      "| sed 's/^/phases%d /'" % i)
         pair.reverse()  # interleave: neither always goes first
     return "\n".join(lines) + "\n"
+
+
+def cold_script(first):
+    """A short lab boot: `first` (duet hello or the floor) as its first VM, then the other."""
+    cmds = {"duet": "./duet timeit ./duet run --quiet apps/hello.duet.elf 2>&1 >/dev/null "
+                    "| sed 's/^/duet /'",
+            "floor": "./duet timeit ./duet floor 2>&1 >/dev/null | sed 's/^/floor /'"}
+    other = "floor" if first == "duet" else "duet"
+    return cmds[first] + "\n" + cmds[other] + "\n"
+
+
+def paired_ratio(duet, floor):
+    """Median of duet/floor over adjacent runs (round i of each), and its quartiles:
+    the lab's speed drifts between rounds, less so between neighbours."""
+    rs = sorted(d / f for d, f in zip(duet, floor) if f > 0)
+    if len(rs) < 4:
+        return None
+    q = statistics.quantiles(rs, n=4)
+    return {"median": round(statistics.median(rs), 3), "q1": round(q[0], 3),
+            "q3": round(q[2], 3), "n": len(rs)}
 
 
 def _parse_boot(text):
@@ -164,6 +187,14 @@ def main(proj, only=None):
                 res.status, (res.stdout + res.stderr).decode("utf-8", "replace")[-2000:]))
             return 1
         out[first] = res.stdout.decode("utf-8", "replace")
+    # More first VMs of a boot (emulated lab only: natively nothing reboots).
+    cold = {"duet": [], "floor": []}
+    for i in range(COLD_BOOTS if "boot" in want and not native_possible() else 0):
+        first = ("duet", "floor")[i % 2]
+        res = lab.run(cold_script(first), files, timeout=120)
+        r, _, _ = _parse_boot(res.stdout.decode("utf-8", "replace"))
+        if res.status == 0 and r[first]:
+            cold[first].append(r[first][0])
     net = None
     if "net" in want:
         files["netload"] = os.path.join(proj.build_dir, "host", "netload")
@@ -193,10 +224,15 @@ def main(proj, only=None):
     split = exits.parse_split(out["duet"])
     warm_duet = runs_a["duet"][1:] + runs_b["duet"]
     warm_floor = runs_a["floor"] + runs_b["floor"][1:]
+    cold["duet"][:0] = runs_a["duet"][:1]
+    cold["floor"][:0] = runs_b["floor"][:1]
     boot = {
         "duet_ms": _summary(warm_duet), "floor_ms": _summary(warm_floor),
-        "duet_cold_ms": runs_a["duet"][0] if runs_a["duet"] else None,
-        "floor_cold_ms": runs_b["floor"][0] if runs_b["floor"] else None,
+        # Round i's two runs are neighbours; round 0 holds a boot's cold VM.
+        "duet_over_floor_paired": paired_ratio(runs_a["duet"][1:] + runs_b["duet"][1:],
+                                               runs_a["floor"][1:] + runs_b["floor"][1:]),
+        "duet_cold_ms": _median(cold["duet"]), "floor_cold_ms": _median(cold["floor"]),
+        "cold_samples": cold,
         "qemu_ms": _summary(runs_a["qemu"][1:] + runs_b["qemu"][1:]),
         "qemu_cold_ms": runs_a["qemu"][0] if runs_a["qemu"] else None,
         "qemu_note": "qemu-system-aarch64 -accel kvm -M virt booting hello.qemu-virt.elf; "
@@ -208,7 +244,8 @@ def main(proj, only=None):
         "duet_maxrss_kb": _median(runs_a["duet_rss_kb"] + runs_b["duet_rss_kb"]),
         "floor_maxrss_kb": _median(runs_a["floor_rss_kb"] + runs_b["floor_rss_kb"]),
         "method": "wall time of each process (duet timeit), warm runs interleaved over "
-                  "two lab boots; cold = the first VM of a boot",
+                  "two lab boots (paired: the median of each round's duet/floor); cold = "
+                  "the first VM of a boot, the median over %d boots each" % (1 + COLD_BOOTS // 2),
     }
     if boot["duet_ms"] and boot["floor_ms"]:
         boot["duet_over_floor"] = round(boot["duet_ms"]["median_ms"] / boot["floor_ms"]["median_ms"], 3)
@@ -275,6 +312,14 @@ def _print_table(r):
     print("boot: duet %s ms, floor %s ms (median warm), ratio %s; cold duet %s ms, cold floor %s ms"
           % (b["duet_ms"] and b["duet_ms"]["median_ms"], b["floor_ms"] and b["floor_ms"]["median_ms"],
              b.get("duet_over_floor"), b["duet_cold_ms"], b["floor_cold_ms"]))
+    pr = b.get("duet_over_floor_paired")
+    if pr:
+        print("boot: duet/floor paired over %d rounds: median %.3f (quartiles %.3f-%.3f)"
+              % (pr["n"], pr["median"], pr["q1"], pr["q3"]))
+    if b.get("duet_cold_over_floor_cold"):
+        print("boot: cold duet/floor %.3f (medians of %d and %d first VMs of a boot)"
+              % (b["duet_cold_over_floor_cold"], len(b["cold_samples"]["duet"]),
+                 len(b["cold_samples"]["floor"])))
     print("boot: qemu %s ms (median warm), qemu/duet %s; cold qemu %s ms"
           % (b["qemu_ms"] and b["qemu_ms"]["median_ms"], b.get("qemu_over_duet"), b["qemu_cold_ms"]))
     print("boot: peak RSS duet hello %s KB, floor %s KB" % (b.get("duet_maxrss_kb"),
