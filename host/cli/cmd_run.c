@@ -82,7 +82,7 @@ static void sandbox_policy(struct sandbox_policy *p, const struct vm *vm, const 
 {
     sandbox_policy_init(p);
     p->vcpu_fd = vm->vcpu_fd;
-    p->vm_fd = vm->vm_fd;
+    p->vm_fd = vm->gic_version ? vm->vm_fd : -1; /* no vGIC: nothing to inject into */
     sandbox_fds_add(&p->writes, STDOUT_FILENO); /* the guest console */
     sandbox_fds_add(&p->writes, STDERR_FILENO);
     for (unsigned i = 0; i < o->nblocks; i++) {

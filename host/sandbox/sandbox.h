@@ -15,7 +15,7 @@ struct sandbox_fds { int fd[SANDBOX_FDS_MAX]; unsigned n; };
 struct sandbox_policy {
     unsigned features;          /* SANDBOX_* below */
     int vcpu_fd;                /* KVM_RUN, KVM_GET/SET_ONE_REG (and KVM_SET_GUEST_DEBUG, --gdb) */
-    int vm_fd;                  /* KVM_IRQ_LINE */
+    int vm_fd;                  /* KVM_IRQ_LINE (-1: no vGIC, so none) */
     struct sandbox_fds writes;  /* write(2): console, stderr, the net thread's taps and eventfds */
     struct sandbox_fds reads;   /* read(2): the net thread's taps and eventfds, gdb's socket */
     struct sandbox_fds files;   /* pread64/pwrite64: block devices, the --core file */
