@@ -322,7 +322,7 @@ int cmd_run(int argc, char **argv)
 
     struct hc_ctx hc = {
         .mem = &mem,
-        .vm_fd = vm.vm_fd,
+        .vm_fd = vm.gic_version ? vm.vm_fd : -1, /* IRQ_PULSE: EIO without a vGIC */
         .blocks = blocks,
         .nblocks = o.nblocks,
         .console_fd = STDOUT_FILENO,

@@ -29,7 +29,7 @@ typedef enum hc_result (*hc_handler_fn)(struct hc_ctx *ctx, duet_gpa_t arg);
 
 struct hc_ctx {
     struct guest_mem *mem;
-    int vm_fd;               /* for KVM_IRQ_LINE; -1 when there is no VM (tests) */
+    int vm_fd;               /* for KVM_IRQ_LINE; -1 when there is no VM (tests) or no vGIC */
     struct block_dev *blocks; /* attached block devices, by index */
     unsigned nblocks;
     struct dir_share *dirs;  /* --dir shares, by index */
