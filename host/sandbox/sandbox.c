@@ -155,6 +155,26 @@ static int rule_in(struct build *b, unsigned key, unsigned arg, const unsigned *
     return 1;
 }
 
+/*
+ * rule_in for several keys sharing one argument check: each key jumps to the
+ * same check (the first key's path is as short as rule_in's). Fewer
+ * instructions to load: the kernel JIT-compiles the filter at every boot.
+ */
+static void rules_in(struct build *b, const unsigned *keys, unsigned nkeys, unsigned arg,
+                     const unsigned *vals, unsigned n)
+{
+    if (n == 0 || nkeys == 0)
+        return;
+    for (unsigned k = 0; k < nkeys; k++) /* to the argument load; the last falls past the check */
+        emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, keys[k], (unsigned char)(nkeys - 1 - k),
+                     k + 1 < nkeys ? 0 : (unsigned char)(1 + n + 2)));
+    emit(b, STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(arg)));
+    for (unsigned i = 0; i < n; i++)
+        emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, vals[i], (unsigned char)(n - i), 0));
+    emit(b, STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+    emit(b, STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+}
+
 static void call_any(struct build *b, long nr, const char *name)
 {
     rule_in(b, (unsigned)nr, ANY, NULL, 0);
@@ -183,12 +203,11 @@ static void ioctls(struct build *b, const struct sandbox_policy *p)
     emit(b, STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(1)));
     unsigned vcpu = (unsigned)p->vcpu_fd, vm = (unsigned)p->vm_fd;
     unsigned nv = p->vcpu_fd >= 0, nm = p->vm_fd >= 0;
-    rule_in(b, (unsigned)KVM_RUN, 0, &vcpu, nv);
-    rule_in(b, (unsigned)KVM_GET_ONE_REG, 0, &vcpu, nv);   /* a stop's PC, cores, gdb */
-    rule_in(b, (unsigned)KVM_SET_ONE_REG, 0, &vcpu, nv);   /* back to a crash's PC, gdb */
+    /* KVM_GET/SET_ONE_REG: a stop's PC, cores, gdb; KVM_SET_GUEST_DEBUG: gdb. */
+    const unsigned on_vcpu[] = { (unsigned)KVM_RUN, (unsigned)KVM_GET_ONE_REG,
+                                 (unsigned)KVM_SET_ONE_REG, (unsigned)KVM_SET_GUEST_DEBUG };
+    rules_in(b, on_vcpu, p->features & SANDBOX_GDB ? 4 : 3, 0, &vcpu, nv);
     rule_in(b, (unsigned)KVM_IRQ_LINE, 0, &vm, nm);        /* DUET_HC_IRQ_PULSE */
-    if (p->features & SANDBOX_GDB)
-        rule_in(b, (unsigned)KVM_SET_GUEST_DEBUG, 0, &vcpu, nv);
     /* virtio-net DRIVER_OK and reset: hand vhost-net the rings and the tap */
     static const unsigned long vhost[] = {
         VHOST_SET_FEATURES, VHOST_SET_VRING_NUM, VHOST_SET_VRING_BASE, VHOST_SET_VRING_ADDR,

@@ -76,6 +76,8 @@ static void sync_block(void) { fdatasync(block); }
 static void kvm_run_vcpu(void) { ioctl(vcpu, KVM_RUN, 0); }
 static void kvm_run_other(void) { ioctl(other, KVM_RUN, 0); }
 static void one_reg_vm(void) { ioctl(vm, KVM_GET_ONE_REG, 0); }
+static void get_reg_vcpu(void) { ioctl(vcpu, KVM_GET_ONE_REG, 0); }
+static void set_reg_vcpu(void) { ioctl(vcpu, KVM_SET_ONE_REG, 0); }
 static void irq_line_vm(void) { ioctl(vm, KVM_IRQ_LINE, 0); }
 static void vhost_on_vhost(void) { ioctl(vhost, VHOST_NET_SET_BACKEND, 0); }
 static void vhost_on_tap(void) { ioctl(tap, VHOST_NET_SET_BACKEND, 0); }
@@ -121,6 +123,12 @@ static void test_ioctls_pinned(void)
     CHECK_EQ_U64(in_sandbox(foreign_ioctl), KILLED);
     policy.features |= SANDBOX_GDB;
     CHECK_EQ_U64(in_sandbox(guest_debug), ALIVE);
+    CHECK_EQ_U64(in_sandbox(kvm_run_vcpu), ALIVE);  /* the vCPU's requests share one check */
+    CHECK_EQ_U64(in_sandbox(get_reg_vcpu), ALIVE);
+    CHECK_EQ_U64(in_sandbox(set_reg_vcpu), ALIVE);
+    CHECK_EQ_U64(in_sandbox(kvm_run_other), KILLED);
+    policy.vm_fd = -1;                                /* no vGIC: nothing to inject into */
+    CHECK_EQ_U64(in_sandbox(irq_line_vm), KILLED);
     block_and_thread();
     CHECK_EQ_U64(in_sandbox(vhost_on_vhost), KILLED); /* no vhost in this run */
 }
