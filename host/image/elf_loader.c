@@ -1,5 +1,6 @@
 /* Guest ELF validation and loading; the accepted subset is in elf_loader.h. */
 #include <elf.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -149,10 +150,11 @@ static uint64_t whole_pages(const Elf64_Phdr *p, uint64_t page)
  * mapped (a buffer image, a writable segment, a layout not page-aligned).
  * Segments that continue each other in the file and in RAM (text then
  * rodata, as the guest linker script lays them out) share one mmap.
- * mapped[k]: the bytes of segment idx[k] mapped from the file.
+ * mapped[k]: the bytes of segment idx[k] mapped from the file. -1 when guest
+ * RAM was left with a hole (gmem_map_file).
  */
-static void map_read_only(const struct src *s, struct guest_mem *mem, const Elf64_Phdr *ph,
-                          const int *idx, int n, uint64_t *mapped)
+static int map_read_only(const struct src *s, struct guest_mem *mem, const Elf64_Phdr *ph,
+                         const int *idx, int n, uint64_t *mapped)
 {
     uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
     for (int k = 0; k < n; k++)
@@ -169,11 +171,14 @@ static void map_read_only(const struct src *s, struct guest_mem *mem, const Elf6
             total += whole_pages(next, page);
             last++;
         }
-        if (total && gmem_map_file(mem, first->p_vaddr, total, s->fd, first->p_offset) == 0)
-            for (int j = k; j <= last; j++)
-                mapped[j] = whole_pages(&ph[idx[j]], page);
+        int rc = total ? gmem_map_file(mem, first->p_vaddr, total, s->fd, first->p_offset) : -1;
+        if (rc == -2)
+            return -1;
+        for (int j = k; rc == 0 && j <= last; j++)
+            mapped[j] = whole_pages(&ph[idx[j]], page);
         k = last + 1;
     }
+    return 0;
 }
 
 static int load(const struct src *s, struct guest_mem *mem, struct guest_image *img,
@@ -235,7 +240,9 @@ static int load(const struct src *s, struct guest_mem *mem, struct guest_image *
     img->highest = 0;
     img->nload = n;
     uint64_t mapped[ELF_MAX_PHDRS];
-    map_read_only(s, mem, ph, idx, n, mapped);
+    if (map_read_only(s, mem, ph, idx, n, mapped) < 0)
+        return errmsg(err, errlen, "mapping the image into guest RAM failed and RAM could not "
+                      "be restored: %s", strerror(errno));
     for (int k = 0; k < n; k++) {
         const Elf64_Phdr *p = &ph[idx[k]];
         uint8_t *dst = gmem_ptr(mem, p->p_vaddr, p->p_memsz);

@@ -38,10 +38,13 @@ int gmem_map_file(struct guest_mem *mem, uint64_t gpa, uint64_t len, int fd, uin
     if ((at | off | len) & (page - 1))
         return -1;
     /* MAP_FIXED replaces the anonymous pages there (still untouched: the
-     * loader maps before it copies anything). */
+     * loader maps before it copies anything). A failed MAP_FIXED may leave
+     * a hole: zeroed pages go back in, or RAM is unusable. */
     if (mmap(mem->host + at, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd,
              (off_t)off) == MAP_FAILED)
-        return -1;
+        return mmap(mem->host + at, len, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED
+               ? -2 : -1;
     mem->file_ranges[mem->nfile_ranges].off = at;
     mem->file_ranges[mem->nfile_ranges].len = len;
     mem->nfile_ranges++;

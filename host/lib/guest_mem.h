@@ -33,7 +33,8 @@ void gmem_free(struct guest_mem *mem);
  * or the host's, e.g. a gdb breakpoint) gets a private copy, the file never
  * changes. gpa - base, off and len must be multiples of the host page size.
  * 0, or -1 (misaligned, outside RAM, no range left, mmap failed): then RAM
- * there is unchanged and the caller copies the bytes instead.
+ * there is zeroed as before and the caller copies the bytes instead; -2: the
+ * failed mapping left a hole in RAM that could not be filled (RAM unusable).
  */
 int gmem_map_file(struct guest_mem *mem, uint64_t gpa, uint64_t len, int fd, uint64_t off);
 
