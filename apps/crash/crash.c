@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include "duet/memmap.h"
 
 static volatile int depth_limit = 1 << 30;
 
@@ -50,6 +51,8 @@ int main(int argc, char **argv)
         smash("this string is much longer than eight bytes");
     if (!strcmp(mode, "assert"))
         assert(argc == 12345);
+    if (!strcmp(mode, "gic-store")) /* no handler here, so no vGIC: nothing answers */
+        __asm__ volatile("str wzr, [%0]" :: "r"(DUET_GICD_BASE) : "memory");
     printf("no crash?\n");
     return 0;
 }

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "duet/hypercall.h"
+#include "duet/irq.h"
+#include "duet/kvm_irq.h"
 #include "duet/memmap.h"
 #include "hostile.h"
 
@@ -49,9 +51,16 @@ static int odd_offset(void)
     return 0;
 }
 
+static void ignore_irq(unsigned intid, void *ctx)
+{
+    (void)intid; (void)ctx;
+}
+
 static int gic_scribble(void)
 {
-    /* The in-kernel vGIC must take any junk without the host noticing. */
+    /* The in-kernel vGIC must take any junk without the host noticing. A
+     * handler first: an image that takes interrupts is one with a vGIC. */
+    irq_register(DUET_IRQ_TEST, ignore_irq, NULL);
     /* Plain stores (asm): KVM cannot emulate writeback addressing on MMIO. */
     for (uint64_t off = 0x80; off < 0x1000; off += 4)
         __asm__ volatile("str %w0, [%1]" :: "r"(0xffffffffu), "r"(DUET_GICD_BASE + off) : "memory");

@@ -80,6 +80,11 @@ GUEST_CASES += [
               platforms=("qemu-virt",), qemu_gic=2),
     GuestCase("crash: NULL dereference", "crash", ["null"], 112, ["NULL pointer dereference"]),
     GuestCase("crash: undefined instruction", "crash", ["undef"], 112, ["undefined instruction"]),
+    # An image whose code takes no interrupts boots without a vGIC: where the
+    # GIC would be there is nothing, and a store there is a stray MMIO.
+    GuestCase("no vGIC for an image without interrupts: a GIC store is a stray MMIO", "crash",
+              ["gic-store"], 112, expect_err=["wrote 4 bytes at 0x8000000: no device there"],
+              platforms=("duet",)),
     GuestCase("crash: stack overflow", "crash", ["stack-overflow"], 112, ["stack overflow"]),
     GuestCase("crash: write to text (W^X)", "crash", ["write-text"], 112,
               ["write to read-only memory"]),
