@@ -210,7 +210,7 @@ SHELL_CASES = [
               "./duet run --block:disk0=/tmp/b4.img,sector=4096 apps/blocktest.duet.elf",
               0, ["32 sectors of 4096 bytes", "read them back", "PASS"]),
     # The host's memory stays flat while a guest hammers it with hypercalls:
-    # VmRSS sampled during a long storm, growth after warm-up must stay under 64 KiB.
+    # Resident memory sampled during a long storm, growth after warm-up must stay under 64 KiB.
     # RssAnon: the host's own memory. VmRSS also counts the image file's
     # pages, mapped in as the guest first runs them (shared, not a leak).
     ShellCase("host memory constant over a long hypercall storm",
