@@ -76,13 +76,20 @@ static int create_virtio(struct vm *vm, struct guest_mem *mem, unsigned n, int v
     return 0;
 }
 
+/* The VM descriptor KVM_IRQ_LINE goes to: -1 without a vGIC (nothing to
+ * inject into; DUET_HC_IRQ_PULSE then answers EIO, the sandbox forbids it). */
+static int irq_line_fd(const struct vm *vm)
+{
+    return vm->gic_version ? vm->vm_fd : -1;
+}
+
 /* What the sandboxed run may touch: the descriptors setup opened, per use. */
 static void sandbox_policy(struct sandbox_policy *p, const struct vm *vm, const struct run_options *o,
                            const struct core_file *core, struct gdb_stub *gdb, int vhost)
 {
     sandbox_policy_init(p);
     p->vcpu_fd = vm->vcpu_fd;
-    p->vm_fd = vm->gic_version ? vm->vm_fd : -1; /* no vGIC: nothing to inject into */
+    p->vm_fd = irq_line_fd(vm);
     sandbox_fds_add(&p->writes, STDOUT_FILENO); /* the guest console */
     sandbox_fds_add(&p->writes, STDERR_FILENO);
     for (unsigned i = 0; i < o->nblocks; i++) {
@@ -322,7 +329,7 @@ int cmd_run(int argc, char **argv)
 
     struct hc_ctx hc = {
         .mem = &mem,
-        .vm_fd = vm.gic_version ? vm.vm_fd : -1, /* IRQ_PULSE: EIO without a vGIC */
+        .vm_fd = irq_line_fd(&vm),
         .blocks = blocks,
         .nblocks = o.nblocks,
         .console_fd = STDOUT_FILENO,

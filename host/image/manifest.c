@@ -48,13 +48,14 @@ int manifest_read_buffer(const void *buf, size_t len, struct manifest *m, char *
 {
     uint64_t off, size;
     memset(m, 0, sizeof *m);
-    int irq = elf_find_section(buf, len, DUET_IRQ_SECTION, &off, &size, err, errlen);
-    if (irq < 0)
-        return -1;
     int found = elf_find_section(buf, len, DUET_MANIFEST_SECTION, &off, &size, err, errlen);
     if (found <= 0)
         return found;
     if (parse_section((const uint8_t *)buf + off, size, m, err, errlen) < 0)
+        return -1;
+    /* Only an image with a manifest is trusted to say it takes no interrupts. */
+    int irq = elf_find_section(buf, len, DUET_IRQ_SECTION, &off, &size, err, errlen);
+    if (irq < 0)
         return -1;
     m->takes_interrupts = irq;
     return 0;

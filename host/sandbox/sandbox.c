@@ -132,21 +132,22 @@ static void named(struct build *b, const char *name)
 }
 
 /*
- * With the accumulator holding `key` (a call number or an ioctl request):
- * if it is `key`, allow when argument `arg` is one of vals[0..n-1] (arg ANY:
- * always), else trap; if not, fall through to the next rule, accumulator
- * untouched. Nothing is emitted when vals is empty: the call stays forbidden.
+ * With the accumulator holding a call number or an ioctl request: if it is
+ * one of keys[0..nkeys-1], allow when argument `arg` is one of vals[0..n-1],
+ * else trap; if not, fall through to the next rule, accumulator untouched.
+ * The keys share one argument check (the first key's path is no longer than
+ * a lone key's): fewer instructions, and the kernel JIT-compiles the filter
+ * at every boot. Nothing is emitted when vals is empty: the calls stay
+ * forbidden. 1 if a rule was emitted.
  */
-static int rule_in(struct build *b, unsigned key, unsigned arg, const unsigned *vals, unsigned n)
+static int rules_in(struct build *b, const unsigned *keys, unsigned nkeys, unsigned arg,
+                    const unsigned *vals, unsigned n)
 {
-    if (arg != ANY && n == 0)
+    if (n == 0 || nkeys == 0)
         return 0;
-    unsigned body = arg == ANY ? 1 : 1 + n + 2;
-    emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, key, 0, (unsigned char)body));
-    if (arg == ANY) {
-        emit(b, STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-        return 1;
-    }
+    for (unsigned k = 0; k < nkeys; k++) /* to the argument load; the last falls past the check */
+        emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, keys[k], (unsigned char)(nkeys - 1 - k),
+                     k + 1 < nkeys ? 0 : (unsigned char)(1 + n + 2)));
     emit(b, STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(arg)));
     for (unsigned i = 0; i < n; i++) /* to the ALLOW after the TRAP */
         emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, vals[i], (unsigned char)(n - i), 0));
@@ -155,24 +156,14 @@ static int rule_in(struct build *b, unsigned key, unsigned arg, const unsigned *
     return 1;
 }
 
-/*
- * rule_in for several keys sharing one argument check: each key jumps to the
- * same check (the first key's path is as short as rule_in's). Fewer
- * instructions to load: the kernel JIT-compiles the filter at every boot.
- */
-static void rules_in(struct build *b, const unsigned *keys, unsigned nkeys, unsigned arg,
-                     const unsigned *vals, unsigned n)
+/* One key: its argument checked as rules_in does, or (arg ANY) always allowed. */
+static int rule_in(struct build *b, unsigned key, unsigned arg, const unsigned *vals, unsigned n)
 {
-    if (n == 0 || nkeys == 0)
-        return;
-    for (unsigned k = 0; k < nkeys; k++) /* to the argument load; the last falls past the check */
-        emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, keys[k], (unsigned char)(nkeys - 1 - k),
-                     k + 1 < nkeys ? 0 : (unsigned char)(1 + n + 2)));
-    emit(b, STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(arg)));
-    for (unsigned i = 0; i < n; i++)
-        emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, vals[i], (unsigned char)(n - i), 0));
-    emit(b, STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
+    if (arg != ANY)
+        return rules_in(b, &key, 1, arg, vals, n);
+    emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, key, 0, 1));
     emit(b, STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+    return 1;
 }
 
 static void call_any(struct build *b, long nr, const char *name)
