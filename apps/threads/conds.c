@@ -100,7 +100,7 @@ void test_conds(void)
         int relocked = pthread_mutex_trylock(&lock) == EBUSY; /* we hold it again */
         pthread_mutex_unlock(&lock);
         uint64_t ms = (now_ns(CLOCK_MONOTONIC) - t0) / 1000000;
-        report(clocks[i].name, ok && r == ETIMEDOUT && relocked && ms >= 40 && ms < 200);
+        report(clocks[i].name, ok && r == ETIMEDOUT && relocked && ms >= 40 && ms < 2000 /* not hung */);
     }
     struct timespec past = in_ms(CLOCK_REALTIME, 0), bad = { 0, 2000000000 };
     past.tv_sec -= 10;

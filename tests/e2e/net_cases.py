@@ -128,7 +128,7 @@ NET_SHELL_CASES = [
     net_case("l2fwd mode=router: routes between two namespaces, TTL decremented, a static route, "
              "TTL 1 dropped",
              "./duet run --net:net0=tap0 --net:net1=tap1 apps/l2fwd.duet.elf -- mode=router "
-             "net0=10.0.10.1/24 net1=10.0.11.1/24 route=10.0.12.0/24,via=10.0.11.2 for=40",
+             "net0=10.0.10.1/24 net1=10.0.11.1/24 route=10.0.12.0/24,via=10.0.11.2 for=150 idle=8",
              "mkdir -p /run/netns && ready /tmp/g.out routing && "
              "$N/ip netns add ra && $N/ip netns add rb && "
              "$N/ip link set tap0 netns ra && $N/ip link set tap1 netns rb && "
@@ -141,13 +141,16 @@ NET_SHELL_CASES = [
              "{ $N/ip netns exec ra $N/ping -c 1 -w 3 10.0.11.2 > /dev/null; true; } && "
              "$N/ip netns exec ra $N/ping -c 3 -w 10 10.0.11.2 && "
              "$N/ip netns exec ra $N/ping -c 2 -w 10 10.0.12.5 && "
-             "$N/ip netns exec ra $N/ping -q -f -c 3000 -s 200 -w 30 10.0.11.2 && "
+             # -w: a deadline only against a hang. A flood sends at least every 10 ms,
+             # so 3000 pings can take 30 s on a loaded lab; replies still out at the
+             # deadline would count as lost.
+             "$N/ip netns exec ra $N/ping -q -f -c 3000 -s 200 -w 100 10.0.11.2 && "
              "! $N/ip netns exec ra $N/ping -c 1 -t 1 -W 2 10.0.11.2 > /dev/null; "
              "r=$?; $N/ip netns del ra; $N/ip netns del rb; [ $r = 0 ]",
              ["64 bytes from 10.0.11.2: icmp_seq=1 ttl=63", "3 received",
               "64 bytes from 10.0.12.5: icmp_seq=1 ttl=63", "2 received",
               "3000 packets transmitted, 3000 received, 0% packet loss", "l2fwd: routing",
-              "0 send errors", "1 TTL expired", "client=0 guest=0"], timeout=150),
+              "0 send errors", "1 TTL expired", "client=0 guest=0"], timeout=200),
     # An idle guest sleeps in WFI until its SPI fires: the host spends almost
     # no CPU while a NIC is attached and nothing arrives (utime+stime ticks, 100 Hz).
     ShellCase("net: an idle guest with a NIC sleeps (host CPU over 5 idle seconds)",
