@@ -1,6 +1,6 @@
 /*
  * duet/net.h over the one NIC driver both platforms have: virtio-net over
- * virtio-mmio (guest/virtio_net.c; Duet's host and qemu-virt's
+ * virtio-mmio (guest/virtio_net/; Duet's host and qemu-virt's
  * -device virtio-net-device alike).
  */
 #include "duet/guest.h"

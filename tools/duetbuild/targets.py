@@ -261,7 +261,7 @@ class Targets:
         if platform not in self._guest_os:
             srcs = []
             for d in (self._rel("guest"), self._rel("guest", "fs"), self._rel("guest", "posix"),
-                      self._rel("guest", "sched"),
+                      self._rel("guest", "sched"), self._rel("guest", "virtio_net"),
                       self._rel("platforms", platform)):
                 srcs += sorted(glob.glob(os.path.join(d, "*.c")) + glob.glob(os.path.join(d, "*.S")))
             self._guest_os[platform] = self._objs(self.cross, cflags, srcs,

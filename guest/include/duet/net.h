@@ -1,6 +1,6 @@
 /*
  * Network devices for apps: raw Ethernet frames, on virtio-net NICs
- * (guest/virtio_net.c, both platforms). Devices are found by name (the
+ * (guest/virtio_net/, both platforms). Devices are found by name (the
  * host's --net:NAME=TAP; on qemu-virt net0, net1... in device-tree order). Functions return 0 or a byte count, or a
  * negative DUET_E* code (hypercall.h). A TCP/IP stack sits on top of this:
  * lwIP, through guest/lwip (apps that say `uses: lwip` in app.cfg).

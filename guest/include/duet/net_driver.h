@@ -1,6 +1,6 @@
 /*
  * The driver behind duet/net.h (guest/net.c): virtio-net over virtio-mmio
- * (guest/virtio_net.c), on every platform. The signatures are duet/net.h's;
+ * (guest/virtio_net/), on every platform. The signatures are duet/net.h's;
  * the zero-copy and offload calls are the driver's own (duet_net_rx_next...).
  */
 #ifndef DUET_NET_DRIVER_H
