@@ -43,8 +43,9 @@ struct guest_image {
 };
 
 /*
- * Reads and checks `path`, copies its PT_LOAD segments into `mem` and zeroes
- * their bss. 0 on success. On failure returns -1 and writes a one-line
+ * Reads and checks `path`, loads its PT_LOAD segments into `mem` as
+ * elf_load_image does (read-only ones mapped from the file, the rest
+ * copied) and zeroes their bss. 0 on success. On failure returns -1 and writes a one-line
  * reason (no path, no newline) into err; the caller prints
  * "duet: GUEST.elf: <reason>". Nothing is written to RAM unless the whole
  * image validated (a read error while copying can still leave it partial).
