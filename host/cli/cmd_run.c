@@ -351,9 +351,6 @@ int cmd_run(int argc, char **argv)
     }
     struct sandbox_policy policy;
     sandbox_policy(&policy, &vm, &o, &core, gdb, backend == NETS_VIRTIO_VHOST);
-    /* Installed while the guest boots; the run loop waits for it at the first exit. */
-    static struct sandbox_install install;
-    policy.install_word = &install.word;
     if (rep.enabled && !o.no_sandbox) {
         const char *names[64];
         unsigned n = sandbox_calls(&policy, names, 64);
@@ -362,14 +359,12 @@ int cmd_run(int argc, char **argv)
             fprintf(stderr, " %s", names[i]);
         fprintf(stderr, "\n");
     }
-    if (!o.no_sandbox && sandbox_start(&install, &policy) < 0) {
+    if (!o.no_sandbox && sandbox_enter(&policy) < 0) {
         fprintf(stderr, "duet: cannot enter the seccomp sandbox: %s\n", strerror(errno));
         vm_close(&vm);
         return DUET_STATUS_HOST_ERROR;
     }
-    if (!o.no_sandbox)
-        vm.sandbox_pending = &install;
-    report_phase(&rep, "sandbox (installing beside the guest)");
+    report_phase(&rep, "sandbox");
     uint64_t count, freq;
     if (rep.enabled && vm_guest_clock(&vm, &count, &freq) == 0) {
         hc.pages_before_run = gmem_resident_pages(&mem); /* what the host wrote: ELF, DT */

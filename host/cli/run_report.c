@@ -65,7 +65,6 @@ void report_guest_phases(struct run_report *r, const struct hc_ctx *hc)
     add(r, "  guest: KVM_RUN to first instruction", to_entry);
     add(r, "  guest: first instruction to main()", to_main);
     add(r, "  guest: main() to exit", run > to_entry + to_main ? run - to_entry - to_main : 0);
-    add(r, "  of which the first exit waited for the sandbox", hc->sandbox_wait_ns);
     /* Counts, not times: what emulation cannot distort. Resident pages are
      * private ones; the image's read-only pages come from the page cache. */
     fprintf(stderr, "duet: count guest RAM pages mapped from the image %ld\n",

@@ -51,7 +51,6 @@ struct hc_ctx {
     uint64_t boot_entry_count, boot_main_count;
     long pages_at_main;      /* host pages of guest RAM resident when main() began */
     long pages_before_run;   /* ... when the guest had not run yet (ELF + device tree) */
-    uint64_t sandbox_wait_ns;   /* how long the first exit waited for the sandbox */
     uint64_t guest_table_pages; /* the guest's page-table pages (DUET_HC_BOOT_TIMES) */
 };
 

@@ -24,9 +24,6 @@ struct vm {
     int bench_efd;              /* eventfd behind DUET_HC_BENCH_IOEVENTFD, or -1 */
     struct guest_mem *mem;
     struct gdb_stub *gdb;       /* --gdb: the stub the run loop reports stops to; else NULL */
-    /* The sandbox still being installed (sandbox_start): the run loop waits
-     * for it at the first exit, before acting on it; then NULL. */
-    struct sandbox_install *sandbox_pending;
     char err[256];              /* why the last call failed: one line */
 };
 

@@ -16,7 +16,6 @@
 #include "debug/gdb_stub.h"
 #include "duet/memmap.h"
 #include "run/run_loop.h"
-#include "sandbox/sandbox.h"
 #include "devices/virtio/virtio_net.h"
 
 static uint64_t guest_pc(struct vm *vm)
@@ -141,23 +140,6 @@ __attribute__((noinline)) static void account(struct run_stats *s, uint32_t reas
     }
 }
 
-/* The first exit: nothing of it is looked at before the filter is in. 0 or a status. */
-__attribute__((cold, noinline)) static int wait_for_sandbox(struct vm *vm, struct hc_ctx *hc)
-{
-    int saved = errno; /* KVM_RUN's, if it failed */
-    uint64_t t0 = now_ns();
-    int r = sandbox_wait(vm->sandbox_pending);
-    hc->sandbox_wait_ns = now_ns() - t0;
-    vm->sandbox_pending = NULL;
-    if (r < 0) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "cannot enter the seccomp sandbox: %s", strerror(errno));
-        return stop(vm, DUET_STATUS_HOST_ERROR, msg);
-    }
-    errno = saved;
-    return 0;
-}
-
 HC_HOT int vm_run(struct vm *vm, struct hc_ctx *hc, struct run_stats *stats, int collect)
 {
     char msg[256];
@@ -165,13 +147,7 @@ HC_HOT int vm_run(struct vm *vm, struct hc_ctx *hc, struct run_stats *stats, int
     for (;;) {
         if (collect)
             t_in = now_ns();
-        int rc = ioctl(vm->vcpu_fd, KVM_RUN, 0);
-        if (__builtin_expect(vm->sandbox_pending != NULL, 0)) {
-            int st = wait_for_sandbox(vm, hc);
-            if (st)
-                return st;
-        }
-        if (rc < 0) {
+        if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
             if (errno == EINTR || errno == EAGAIN) {
                 int st = vm->gdb ? gdb_stub_interrupted(vm->gdb) : GDB_RUN_RESUME;
                 if (st != GDB_RUN_RESUME)

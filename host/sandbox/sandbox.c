@@ -8,7 +8,6 @@
  *
  * The calls (docs/ARCHITECTURE.md "The sandbox" has the list per device):
  *   always       ioctl write clock_gettime close munmap exit_group
- *   install      futex (its word, WAIT only) exit: sandbox_async.c
  *   block        pread64 pwrite64 fdatasync
  *   net thread   read futex ppoll exit madvise rt_sigprocmask
  *   --verbose    mincore          --gdb  ppoll rt_sigreturn brk
@@ -20,7 +19,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,7 +34,6 @@
 #include <sys/syscall.h>
 #include "duet/hypercall.h"
 #include "sandbox/sandbox.h"
-#include "sandbox/sandbox_install.h"
 
 #if defined(__aarch64__)
 #define SANDBOX_ARCH AUDIT_ARCH_AARCH64
@@ -214,8 +211,6 @@ static void ioctls(struct build *b, const struct sandbox_policy *p)
     named(b, "ioctl");
 }
 
-static void install_rules(struct build *b, const int *word);
-
 static void build_filter(struct build *b, const struct sandbox_policy *p)
 {
     b->n = b->nnames = 0;
@@ -280,8 +275,6 @@ static void build_filter(struct build *b, const struct sandbox_policy *p)
         unsigned dir = (unsigned)p->core_dir_fd;
         call_vals(b, __NR_linkat, "linkat", 2, &dir, 1);
     }
-    if (p->install_word && !threads)
-        install_rules(b, p->install_word); /* the net thread's rules cover both already */
     emit(b, STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
 }
 
@@ -294,69 +287,36 @@ unsigned sandbox_calls(const struct sandbox_policy *p, const char **names, unsig
     return b.nnames;
 }
 
-/* The install thread's end, and the run loop's wait for it (sandbox_async.c). */
-static void install_rules(struct build *b, const int *word)
-{
-    uintptr_t w = (uintptr_t)word;
-    /* futex(word, FUTEX_WAIT, ...): that one word, that one op (arguments 0 and 1). */
-    emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_futex, 0, 8));
-    emit(b, STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0)));
-    emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)w, 0, 4));
-    emit(b, STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0) + 4));
-    emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)((uint64_t)w >> 32), 0, 2));
-    emit(b, STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(1)));
-    emit(b, JUMP(BPF_JMP | BPF_JEQ | BPF_K, FUTEX_WAIT, 1, 0));
-    emit(b, STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
-    emit(b, STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-    named(b, "futex");
-    call_any(b, __NR_exit, "exit"); /* the install thread's end (one thread, not the process) */
-}
-
-/* The filter for p, checked for size; NULL (errno E2BIG) when too long. */
-static const struct build *filter_for(const struct sandbox_policy *p)
+int sandbox_enter(const struct sandbox_policy *p)
 {
     static struct build b;
     build_filter(&b, p);
     if (b.n > MAX_FILTER) {
         errno = E2BIG;
-        return NULL;
-    }
-    return &b;
-}
-
-int sandbox_prepare(const struct sandbox_policy *p, struct sock_fprog *prog)
-{
-    const struct build *b = filter_for(p);
-    if (!b)
         return -1;
+    }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_sigsys;
     sa.sa_flags = SA_SIGINFO;
     if (sigaction(SIGSYS, &sa, NULL) < 0)
         return -1;
-    *prog = (struct sock_fprog){ .len = (unsigned short)b->n, .filter = (struct sock_filter *)b->f };
-    return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -1 : 0;
-}
-
-int sandbox_result(long rc)
-{
+    struct sock_fprog prog = { .len = (unsigned short)b.n, .filter = b.f };
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        return -1;
+    /* TSYNC: the net backend threads, already running, get the filter too. */
+    /*
+     * SPEC_ALLOW: without it seccomp also turns on the Speculative Store
+     * Bypass mitigation for the process, a cost on every kernel entry and
+     * exit of the run loop. That mitigation protects a process from
+     * untrusted code running inside it; duet runs none (the guest runs in
+     * its own VM, behind stage-2), so it buys nothing here.
+     */
+    long rc = syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
+                      SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_SPEC_ALLOW, &prog);
     if (rc > 0) { /* the id of a thread that could not be synchronised */
         errno = ESRCH;
         return -1;
     }
-    if (rc < 0) {
-        errno = (int)-rc;
-        return -1;
-    }
-    return 0;
-}
-
-int sandbox_enter(const struct sandbox_policy *p)
-{
-    struct sock_fprog prog;
-    if (sandbox_prepare(p, &prog) < 0)
-        return -1;
-    long rc = syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, SANDBOX_SECCOMP_FLAGS, &prog);
-    return sandbox_result(rc < 0 ? -(long)errno : rc);
+    return (int)rc;
 }

@@ -1,6 +1,6 @@
 /*
- * The seccomp sandbox the host enters after setup (installed while the guest
- * boots; the run loop acts on nothing the guest did before it is in): from then on a hostile guest that subverts the host can only make the few
+ * The seccomp sandbox the host enters after setup, before the first KVM_RUN:
+ * from then on a hostile guest that subverts the host can only make the few
  * system calls the run loop and its devices need, on the descriptors they
  * were opened for.
  */
@@ -23,9 +23,6 @@ struct sandbox_policy {
     struct sandbox_fds vhost;   /* /dev/vhost-net: the ring hand-over at DRIVER_OK and reset */
     struct sandbox_fds taps;    /* TUNSETOFFLOAD at DRIVER_OK */
     int core_dir_fd;            /* --core: linkat into this directory only; -1 without */
-    /* sandbox_start: the word its install thread clears as it ends; the run
-     * loop may wait on it (futex, this address only) and the thread may exit. */
-    const int *install_word;
 };
 #define SANDBOX_FILES   1u   /* --dir shares: sandbox_files_allowed, pread/pwrite on any fd */
 #define SANDBOX_THREADS 2u   /* host threads run (the net thread backend): futex, ppoll, exit */
@@ -43,21 +40,6 @@ void sandbox_fds_add(struct sandbox_fds *s, int fd);
  * status 113 (DUET_STATUS_HOST_ERROR). 0, or -1 with errno set.
  */
 int sandbox_enter(const struct sandbox_policy *p);
-
-/*
- * The same, overlapped with the guest's boot: installing the filter costs
- * milliseconds (the kernel checks, converts and JIT-compiles it), the
- * guest's first instructions do too. sandbox_start sets no_new_privs and
- * the SIGSYS handler, then installs the filter (TSYNC: every thread) from a
- * short-lived thread and returns at once; s->word is the thread's id until
- * it ends. sandbox_wait, called before the host acts on anything the guest
- * did, returns once the filter is in: 0, or -1 with errno set (then none
- * is). p->install_word must be &s->word: the filter lets the waiter and the
- * thread's end through. 0, or -1 with errno set (then nothing started).
- */
-struct sandbox_install { int word; long result; };
-int sandbox_start(struct sandbox_install *s, struct sandbox_policy *p);
-int sandbox_wait(struct sandbox_install *s);
 
 /* The calls policy p allows, by name, into names[0..max-1]; returns how many. */
 unsigned sandbox_calls(const struct sandbox_policy *p, const char **names, unsigned max);

@@ -91,10 +91,6 @@ static void clock_cpu(void) { struct timespec t; syscall(SYS_clock_gettime, CLOC
 static int word;
 static void futex_wake(void) { syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0); }
 static void futex_requeue(void) { syscall(SYS_futex, &word, FUTEX_CMP_REQUEUE_PRIVATE, 1, 1, &word, 0); }
-static int install_word, other_word;
-static void wait_install_word(void) { syscall(SYS_futex, &install_word, FUTEX_WAIT, 1, NULL, NULL, 0); }
-static void wait_other_word(void) { syscall(SYS_futex, &other_word, FUTEX_WAIT, 1, NULL, NULL, 0); }
-static void wake_install_word(void) { syscall(SYS_futex, &install_word, FUTEX_WAKE, 1, NULL, NULL, 0); }
 static void madvise_free(void) { syscall(SYS_madvise, buf, 0, MADV_FREE); }
 static void mincore_call(void) { unsigned char v; syscall(SYS_mincore, buf, 0, &v); }
 
@@ -152,24 +148,6 @@ static void test_flags_pinned(void)
     CHECK_EQ_U64(in_sandbox(mincore_call), ALIVE);
 }
 
-static int listed(const char *name);
-
-/* sandbox_start's thread: the run loop may wait on its word (value 0 here:
- * EAGAIN at once), nothing else; the thread may end. */
-static void test_install_rules(void)
-{
-    block_and_vhost();
-    CHECK_EQ_U64(in_sandbox(wait_install_word), KILLED); /* no install thread: no futex */
-    policy.install_word = &install_word;
-    CHECK_EQ_U64(in_sandbox(wait_install_word), ALIVE);
-    CHECK_EQ_U64(in_sandbox(wait_other_word), KILLED);
-    CHECK_EQ_U64(in_sandbox(wake_install_word), KILLED);
-    CHECK(listed("futex") && listed("exit"));
-    block_and_thread();
-    policy.install_word = &install_word;                /* the thread rules cover it */
-    CHECK_EQ_U64(in_sandbox(wait_install_word), ALIVE);
-}
-
 static void test_other_calls_killed(void)
 {
     block_and_thread();
@@ -193,10 +171,8 @@ static void test_allowlist_is_small(void)
 {
     const char *names[64];
     block_and_vhost();
-    policy.install_word = &install_word; /* as duet run has it */
     unsigned vhost_n = sandbox_calls(&policy, names, 64);
     block_and_thread();
-    policy.install_word = &install_word;
     unsigned thread_n = sandbox_calls(&policy, names, 64);
     policy.features |= SANDBOX_COUNTS; /* --verbose too */
     unsigned verbose_n = sandbox_calls(&policy, names, 64);
@@ -224,7 +200,6 @@ int main(void)
     RUN_TEST(test_descriptors_pinned);
     RUN_TEST(test_ioctls_pinned);
     RUN_TEST(test_flags_pinned);
-    RUN_TEST(test_install_rules);
     RUN_TEST(test_other_calls_killed);
     RUN_TEST(test_allowlist_is_small);
     return CHECK_EXIT();
