@@ -17,12 +17,13 @@
 #include "threads_test.h"
 
 int failures;
-static const char *failed[8]; /* named again at the end: a log's tail shows them */
+#define FAILED_NAMED 8
+static const char *failed[FAILED_NAMED]; /* named again at the end: a log's tail shows them */
 
 void report(const char *name, int ok)
 {
     printf("%-44s %s\n", name, ok ? "PASS" : "FAIL");
-    if (!ok && failures < 8)
+    if (!ok && failures < FAILED_NAMED)
         failed[failures] = name;
     failures += !ok;
 }
@@ -126,7 +127,7 @@ int main(int argc, char **argv)
     test_conds();
     test_rwlock_sem_barrier();
     test_keys_tls();
-    for (int i = 0; i < failures && i < 8; i++)
+    for (int i = 0; i < failures && i < FAILED_NAMED; i++)
         printf("failed: %s\n", failed[i]);
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "ALL PASSED", failures);
     return failures ? 1 : 0;

@@ -16,17 +16,33 @@ void vnet_reclaim_tx(struct nic *n)
             n->tx_free[n->tx_nfree++] = (uint16_t)id;
 }
 
-int vnet_queue_frame(struct nic *n, const void *frame, size_t len)
+/* An Ethernet frame this NIC can send: a header at least, at most its MTU's worth. */
+static int frame_len_ok(const struct nic *n, size_t len)
 {
-    if (len < 14 || len > n->info.mtu + DUET_NET_FRAME_OVERHEAD)
-        return DUET_EINVAL;
+    return len >= 14 && len <= n->info.mtu + DUET_NET_FRAME_OVERHEAD;
+}
+
+/* A free send buffer's id, kicking the device and reclaiming once when none
+ * is; -1 when it is still behind by a whole ring. */
+static int take_tx_buffer(struct nic *n)
+{
     if (n->tx_nfree == 0) {
         virtq_kick(&n->tx);
         vnet_reclaim_tx(n);
         if (n->tx_nfree == 0)
-            return DUET_EAGAIN; /* the device is behind by a whole ring */
+            return -1;
     }
-    unsigned id = n->tx_free[--n->tx_nfree];
+    return n->tx_free[--n->tx_nfree];
+}
+
+int vnet_queue_frame(struct nic *n, const void *frame, size_t len)
+{
+    if (!frame_len_ok(n, len))
+        return DUET_EINVAL;
+    int slot = take_tx_buffer(n);
+    if (slot < 0)
+        return DUET_EAGAIN;
+    unsigned id = (unsigned)slot;
     uint8_t *buf = n->tx_bufs + (size_t)id * n->tx_buf_len;
     memset(buf, 0, HDR); /* no offloads asked for: checksums are complete */
     memcpy(buf + HDR, frame, len);
@@ -37,16 +53,11 @@ int vnet_queue_frame(struct nic *n, const void *frame, size_t len)
 void *duet_net_tx_begin(int dev, size_t len)
 {
     struct nic *n = vnet_nic(dev);
-    if (!n || n->tx_open >= 0 || len < 14 || len > n->info.mtu + DUET_NET_FRAME_OVERHEAD)
+    if (!n || n->tx_open >= 0 || !frame_len_ok(n, len))
         return NULL;
     vnet_reclaim_tx(n);
-    if (n->tx_nfree == 0) {
-        virtq_kick(&n->tx);
-        vnet_reclaim_tx(n);
-        if (n->tx_nfree == 0)
-            return NULL;
-    }
-    n->tx_open = n->tx_free[--n->tx_nfree];
+    if ((n->tx_open = take_tx_buffer(n)) < 0)
+        return NULL;
     return n->tx_bufs + (size_t)n->tx_open * n->tx_buf_len + HDR;
 }
 
@@ -69,7 +80,7 @@ int duet_net_tx_end(int dev, size_t len, unsigned csum_start, unsigned csum_offs
         }
     }
     memcpy(buf, &h, HDR);
-    if (len < 14 || len > n->info.mtu + DUET_NET_FRAME_OVERHEAD) {
+    if (!frame_len_ok(n, len)) {
         n->tx_free[n->tx_nfree++] = (uint16_t)id;
         return DUET_EINVAL;
     }
