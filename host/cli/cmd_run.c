@@ -257,9 +257,10 @@ int cmd_run(int argc, char **argv)
     struct rootfs_image rootfs = { 0 };
     if (!bad && rootfs_image_find(&file, &rootfs, err, sizeof err) < 0)
         bad = DUET_STATUS_BAD_IMAGE;
-    if (bad || !rootfs.size)
-        image_file_unmap(&file);
+    /* A good image stays mapped until exit: an munmap now would cost a TLB
+     * flush on every CPU during boot, and the exit frees it in bulk. */
     if (bad) {
+        image_file_unmap(&file);
         fprintf(stderr, "duet: %s: %s\n", o.image, err);
         return bad;
     }
@@ -389,8 +390,6 @@ int cmd_run(int argc, char **argv)
     vm_close(&vm);
     gdb_stub_close(gdb);
     gmem_free(&mem);
-    if (rootfs.size)
-        image_file_unmap(&file);
     report_phase(&rep, "teardown: close the VM, free RAM");
     report_finish(&rep);
     if (o.stats)

@@ -30,9 +30,25 @@ static int prop_reg(void *fdt, const uint64_t *pairs, int n)
     return fdt_property(fdt, "reg", cells, (int)(n * 2 * sizeof(fdt64_t)));
 }
 
+/* "base@hex", as snprintf's "%s@%llx" would write it (len >= 2). Written
+ * by hand: this is the boot path's only formatted output, and the first
+ * snprintf of a process runs a lot of libc code for the first time. */
 static void node_name(char *out, size_t len, const char *base, uint64_t addr)
 {
-    snprintf(out, len, "%s@%" PRIx64, base, addr);
+    size_t n = 0;
+    while (*base && n + 1 < len)
+        out[n++] = *base++;
+    char digits[16];
+    int nd = 0;
+    do {
+        digits[nd++] = "0123456789abcdef"[addr & 15];
+        addr >>= 4;
+    } while (addr);
+    if (n + 1 < len)
+        out[n++] = '@';
+    while (nd && n + 1 < len)
+        out[n++] = digits[--nd];
+    out[n] = 0;
 }
 
 static int add_cpus(void *fdt, const struct fdt_params *p)
@@ -106,7 +122,7 @@ static int add_blocks(void *fdt, const struct fdt_params *p)
     for (unsigned i = 0; i < p->nblocks; i++) {
         const struct block_dev *b = &p->blocks[i];
         char name[24];
-        snprintf(name, sizeof name, "block@%x", i);
+        node_name(name, sizeof name, "block", i);
         TRY(fdt_begin_node(fdt, name));
         TRY(fdt_property_string(fdt, "compatible", "duet,block"));
         TRY(fdt_property_u32(fdt, "reg", i));
@@ -125,7 +141,7 @@ static int add_dirs(void *fdt, const struct fdt_params *p)
 {
     for (unsigned i = 0; i < p->ndirs; i++) {
         char name[24];
-        snprintf(name, sizeof name, "dir@%x", i);
+        node_name(name, sizeof name, "dir", i);
         TRY(fdt_begin_node(fdt, name));
         TRY(fdt_property_string(fdt, "compatible", "duet,dir"));
         TRY(fdt_property_u32(fdt, "reg", i));

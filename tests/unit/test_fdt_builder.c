@@ -1,6 +1,7 @@
 /* Unit tests for host/image/fdt_builder.c: read the blob back with libfdt, and
  * let dtc (the reference implementation) decompile it. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <libfdt.h>
@@ -167,6 +168,32 @@ static void test_no_gic(void)
     CHECK(fdt_build(blob, sizeof(blob), &p, err, sizeof(err)) == -1 && strstr(err, "NIC needs a GIC"));
 }
 
+/* Node names carry the unit address in lower-case hex, no leading zeros:
+ * block@a for the eleventh device, dir@0 for the first share. */
+static void test_node_names(void)
+{
+    static struct block_dev blocks[12];
+    static struct dir_share dirs[2];
+    for (int i = 0; i < 12; i++) {
+        snprintf(blocks[i].spec.name, sizeof blocks[i].spec.name, "disk%d", i);
+        blocks[i].spec.sector_size = 512;
+    }
+    snprintf(dirs[0].spec.name, sizeof dirs[0].spec.name, "share0");
+    snprintf(dirs[1].spec.name, sizeof dirs[1].spec.name, "share1");
+    struct fdt_params p = params(3, 1, NULL);
+    p.blocks = blocks;
+    p.nblocks = 12;
+    p.dirs = dirs;
+    p.ndirs = 2;
+    CHECK(fdt_build(blob, sizeof(blob), &p, err, sizeof(err)) == 0);
+    CHECK_STR(propstr("/duet@a000000/block@0", "duet,name"), "disk0");
+    CHECK_STR(propstr("/duet@a000000/block@a", "duet,name"), "disk10");
+    CHECK_STR(propstr("/duet@a000000/block@b", "duet,name"), "disk11");
+    CHECK_STR(propstr("/duet@a000000/dir@1", "duet,name"), "share1");
+    CHECK(fdt_path_offset(blob, "/duet@a000000/block@A") < 0);
+    CHECK(fdt_path_offset(blob, "/cpus/cpu@0") >= 0);
+}
+
 static void test_bad_params(void)
 {
     struct fdt_params p = params(3, 0, "");
@@ -238,6 +265,7 @@ int main(void)
     RUN_TEST(test_rootfs);
     RUN_TEST(test_gicv2);
     RUN_TEST(test_no_gic);
+    RUN_TEST(test_node_names);
     RUN_TEST(test_bad_params);
     RUN_TEST(test_bootargs_limit);
     if (system("command -v dtc >/dev/null 2>&1") == 0)
