@@ -153,7 +153,7 @@ static int check_manifest(const struct image_file *image, const struct run_optio
  */
 static int needs_gic(const struct manifest *man, const struct run_options *o)
 {
-    return !man->present || man->takes_interrupts || o->nnets || o->bench_exits;
+    return !o->no_vgic && (!man->present || man->takes_interrupts || o->nnets || o->bench_exits);
 }
 
 /* Block files and taps; network device i signals on SPI DUET_IRQ_DEVICE(i). */
@@ -309,7 +309,8 @@ int cmd_run(int argc, char **argv)
             return host_error(&vm);
         report_phase(&rep, "create vGIC");
     } else if (rep.enabled) {
-        fprintf(stderr, "duet: no vGIC: the image's code registers no interrupt handler\n");
+        fprintf(stderr, "duet: no vGIC: %s\n", o.no_vgic ? "--no-vgic"
+                : "the image's code registers no interrupt handler");
     }
     if (write_device_tree(&mem, &vm, &o, &rootfs) < 0) {
         vm_close(&vm);

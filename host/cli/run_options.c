@@ -13,7 +13,7 @@
 
 const char run_usage[] =
     "usage: duet run [--mem=SIZE] [--quiet] [--verbose] [--stats] [--no-sandbox]\n"
-    "                [--bench-exits]\n"
+    "                [--bench-exits] [--no-vgic]\n"
     "                [--block:NAME=FILE...] [--net:NAME=TAP...] [--dir:NAME=HOSTDIR...]\n"
     "                [--env NAME=VALUE...]\n"
     "                GUEST.elf [-- ARGS...]\n"
@@ -32,6 +32,9 @@ const char run_usage[] =
     "  --bench-exits  the exit benchmark's extra exits (exitbench): KVM's SMCCC\n"
     "               filter forwards DUET_HVC_FLOOR to the host (Linux >= 6.4) and\n"
     "               an ioeventfd completes DUET_HC_BENCH_IOEVENTFD in the kernel\n"
+    "  --no-vgic    no interrupt controller even for an image that registers\n"
+    "               interrupt handlers (they never run): measures what the vGIC\n"
+    "               costs each exit; not with --net\n"
     "  --console-limit=SIZE  stop printing the guest's console output after\n"
     "               SIZE bytes (default 16M; 0: no bound); the guest is told\n"
     "  --block:NAME=PATH[,ro][,sector=4096]\n"
@@ -160,6 +163,7 @@ int run_options_parse(struct run_options *o, int argc, char **argv, char *err, s
         else if (!strcmp(a, "--stats")) o->stats = 1;
         else if (!strcmp(a, "--no-sandbox")) o->no_sandbox = 1;
         else if (!strcmp(a, "--bench-exits")) o->bench_exits = 1;
+        else if (!strcmp(a, "--no-vgic")) o->no_vgic = 1;
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { o->help = 1; return 0; }
         else if (!strncmp(a, "--gdb=", 6) && a[6]) o->gdb = a + 6;
         else if (!strncmp(a, "--core=", 7) && a[7]) o->core = a + 7;
@@ -234,6 +238,9 @@ int run_options_parse(struct run_options *o, int argc, char **argv, char *err, s
         return fail(err, errlen, "%s", "no guest image given (usage: duet run [options] GUEST.elf [-- ARGS...])");
     if (apply_macs(o, err, errlen) < 0)
         return -1;
+    if (o->no_vgic && o->nnets)
+        return fail(err, errlen, "%s", "--no-vgic: a network device signals through the vGIC "
+                    "(drop --no-vgic or the --net devices)");
     o->image = argv[i++];
     if (i < argc && !strcmp(argv[i], "--"))
         i++;

@@ -18,6 +18,7 @@ struct run_options {
     int stats;               /* exit statistics at the end */
     int no_sandbox;          /* skip seccomp: for debugging only */
     int bench_exits;         /* SMCCC filter + bench ioeventfd for exitbench (ioctls: opt-in) */
+    int no_vgic;             /* no interrupt controller, whatever the image: what the vGIC costs */
     int help;                /* --help was given */
     const char *core;        /* --core=PATH | DIR: an ELF core when the guest crashes */
     const char *gdb;         /* --gdb=PORT | unix:PATH: wait for gdb (debug/gdb_stub.h) */

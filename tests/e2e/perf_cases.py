@@ -41,6 +41,17 @@ PERF_SHELL_CASES = [
               "grep -Eq '^duet: split hypercall walltime exits=[1-9][0-9]* kvm_run_ns=[1-9][0-9]* "
               "host_ns=[1-9][0-9]*$' /tmp/eb2.err",
               0, ["skip hvc_user", "skip ioeventfd", "split hypercall walltime"], timeout=120),
+    # --no-vgic: an image that registers handlers runs with no interrupt
+    # controller (the bench's exits without the vGIC's state switch): its
+    # device tree has no GIC, so the timer rows skip and the hypercall row runs.
+    ShellCase("exitbench --no-vgic: no vGIC, timer rows skip, hypercall row runs",
+              "./duet run --verbose --no-vgic apps/exitbench.duet.elf -- 20 hypercall timer_irq "
+              ">/tmp/nv.out 2>/tmp/nv.err; st=$?; cat /tmp/nv.out; grep vGIC /tmp/nv.err; "
+              "[ $st = 0 ] && grep -q '^duet: no vGIC: --no-vgic$' /tmp/nv.err && "
+              "! grep -q 'create vGIC' /tmp/nv.err && "
+              "grep -q '^row hypercall n=20 ' /tmp/nv.out && grep -q '^row floor_mmio_exit n=20 ' /tmp/nv.out && "
+              "grep -q '^skip timer_irq no GIC' /tmp/nv.out",
+              0, ["row hypercall", "skip timer_irq no GIC", "no vGIC: --no-vgic"], timeout=120),
     ShellCase("hello's guest RAM gets small pages under THP always; its text is the file's",
               "cat /sys/kernel/mm/transparent_hugepage/enabled; "
               "./duet run --verbose apps/hello.duet.elf 2>/tmp/v.err >/dev/null || exit 1; "

@@ -63,6 +63,20 @@ static void test_errors(void)
     CHECK(parse(&o, err, 2, help) == 0 && o.help);
 }
 
+/* --no-vgic: taken alone or with --bench-exits; refused beside a NIC, which
+ * signals through the vGIC. */
+static void test_no_vgic(void)
+{
+    struct run_options o;
+    char err[256];
+    char *a[] = { "run", "--no-vgic", "--bench-exits", "g.elf", NULL };
+    CHECK(parse(&o, err, 4, a) == 0 && o.no_vgic && o.bench_exits);
+    char *b[] = { "run", "g.elf", NULL };
+    CHECK(parse(&o, err, 2, b) == 0 && !o.no_vgic);
+    char *c[] = { "run", "--no-vgic", "--net:net0=tap0", "g.elf", NULL };
+    CHECK(parse(&o, err, 4, c) == -1 && strstr(err, "--no-vgic") && strstr(err, "--net"));
+}
+
 static void test_env(void)
 {
     struct run_options o;
@@ -102,5 +116,6 @@ int main(void)
     RUN_TEST(test_errors);
     RUN_TEST(test_default_mem);
     RUN_TEST(test_env);
+    RUN_TEST(test_no_vgic);
     return CHECK_EXIT();
 }

@@ -71,11 +71,25 @@ class BootRatios(unittest.TestCase):
         self.assertEqual((r["median"], r["q1"], r["q3"], r["n"]), (1.5, 1.5, 1.5, 5))
         self.assertIsNone(run.paired_ratio([1, 2], [1, 2]))  # too few rounds to say
 
+    def test_first_run_phases_are_medians_and_their_difference(self):
+        boots = ["first duet: phase sandbox    5.000 ms\nwarm duet: phase sandbox    1.000 ms\n"
+                 "warm duet: phase sandbox    2.000 ms\nfirst duet: phase only first  1.0 ms\n",
+                 "first duet: phase sandbox    7.000 ms\nwarm duet: phase sandbox    1.500 ms\n"]
+        r = run.first_run_phases(boots)
+        self.assertEqual(r["sandbox"], {"first_ms": 6.0, "warm_ms": 1.5, "excess_ms": 4.5, "n": 2})
+        self.assertNotIn("only first", r)  # no warm run to set it against
+
     def test_cold_script_puts_the_asked_vm_first(self):
-        for first, other in (("duet", "floor"), ("floor", "duet")):
+        for first in ("duet", "floor"):
             lines = run.cold_script(first).splitlines()
-            self.assertEqual(len(lines), 2)
             self.assertTrue(lines[0].endswith("s/^/%s /'" % first), lines[0])
-            self.assertTrue(lines[1].endswith("s/^/%s /'" % other), lines[1])
+            self.assertTrue(lines[0].startswith("./duet timeit "), lines[0])
+        # After the floor: Duet's first run of the boot with its phases, then warm ones.
+        lines = run.cold_script("floor").splitlines()
+        self.assertIn("--verbose", lines[1])
+        self.assertTrue(lines[1].endswith("s/^/first /'"), lines[1])
+        self.assertTrue(all(x.endswith("s/^/warm /'") for x in lines[2:]) and len(lines) >= 3)
+        self.assertTrue(run.cold_script("duet").splitlines()[1].endswith("s/^/floor /'"))
+        for first in ("duet", "floor"):
             runs, _, _ = run._parse_boot("%s timeit_ms 30.0 status 0 maxrss_kb 648\n" % first)
             self.assertEqual(runs[first], [30.0])

@@ -18,10 +18,16 @@ ROUNDS = 30
 ITERATIONS = 2000
 # Cold boots: the first VM of a lab boot, one sample per boot, so more boots
 # than the two the rest of the bench needs (alternating which VM goes first).
-COLD_BOOTS = 4
+# A boot is a few seconds; cold times spread by +-10%, so 6 samples each.
+COLD_BOOTS = 10
 PARTS = ("exits", "boot", "net", "files", "sockets")
 # --bench-exits: the SMCCC filter (hvc_user) and the bench ioeventfd, set up on request only.
 EXITBENCH = "./duet run --bench-exits apps/exitbench.duet.elf -- %d\n"
+# The exit rows again with no vGIC in the VM (--no-vgic; the image's timer
+# rows then skip): what the in-kernel GIC's state switch adds to each exit.
+# Solo5's hvt makes no GIC, nor does Duet for an image without interrupts.
+EXIT_NOVGIC = ("./duet run --no-vgic apps/exitbench.duet.elf -- %d hypercall hvc "
+               "| sed 's/^row /row novgic_/; s/^skip /skip novgic_/'\n")
 # The same with --stats: each exit split into KVM_RUN time and the host's own work.
 EXIT_SPLIT = ("./duet run --stats --bench-exits apps/exitbench.duet.elf -- %d 2>&1 >/dev/null "
               "| grep 'duet: split '\n")
@@ -51,13 +57,43 @@ def _boot_script(first, qemu_run):
     return "\n".join(lines) + "\n"
 
 
+# Duet's phases in its first run of a boot, after the floor's VM: the kernel's
+# KVM paths are warm by then, so what is left over the warm run's phases is
+# Duet's own code (and the kernel paths only it takes) running for the first
+# time. Under emulation that is QEMU translating the code; on hardware,
+# cache and TLB misses, far smaller.
+VERBOSE = ("./duet run --verbose apps/hello.duet.elf 2>&1 >/dev/null | grep 'duet: phase' "
+           "| sed 's/^/%s /'")
+
+
 def cold_script(first):
-    """A short lab boot: `first` (duet hello or the floor) as its first VM, then the other."""
+    """A short lab boot: `first` (duet hello or the floor) as its first VM, then
+    the other; after the floor, Duet's first and warm phases."""
     cmds = {"duet": "./duet timeit ./duet run --quiet apps/hello.duet.elf 2>&1 >/dev/null "
                     "| sed 's/^/duet /'",
             "floor": "./duet timeit ./duet floor 2>&1 >/dev/null | sed 's/^/floor /'"}
-    other = "floor" if first == "duet" else "duet"
-    return cmds[first] + "\n" + cmds[other] + "\n"
+    if first == "floor":
+        return "\n".join([cmds["floor"], VERBOSE % "first", VERBOSE % "warm", VERBOSE % "warm"]) + "\n"
+    return cmds["duet"] + "\n" + cmds["floor"] + "\n"
+
+
+def first_run_phases(texts):
+    """Medians of Duet's phases in its first run of a boot and in warm runs, and
+    the difference: {phase: {"first_ms", "warm_ms", "excess_ms"}}."""
+    seen = {"first": {}, "warm": {}}
+    for text in texts:
+        for line in text.splitlines():
+            m = re.match(r"(first|warm) duet: phase (.+?)\s+([\d.]+) ms", line)
+            if m:
+                seen[m.group(1)].setdefault(m.group(2), []).append(float(m.group(3)))
+    out = {}
+    for name, xs in seen["first"].items():
+        ws = seen["warm"].get(name)
+        if ws:
+            f, w = statistics.median(xs), statistics.median(ws)
+            out[name] = {"first_ms": round(f, 3), "warm_ms": round(w, 3),
+                         "excess_ms": round(f - w, 3), "n": len(xs)}
+    return out
 
 
 def paired_ratio(duet, floor):
@@ -119,6 +155,13 @@ def _median(xs):
     return statistics.median(xs) if xs else None
 
 
+def _quartiles(xs):
+    if len(xs) < 2:
+        return None
+    q = statistics.quantiles(xs, n=4)
+    return [round(q[0], 3), round(q[2], 3)]
+
+
 def _summary(xs):
     return {"median_ms": round(statistics.median(xs), 3), "min_ms": round(min(xs), 3),
             "n": len(xs)} if xs else None
@@ -157,6 +200,7 @@ def lab_script(first, qemu_run, want, strace):
     if "exits" in want:
         # In both boots: the second run measures the rows' run-to-run noise.
         script += EXITBENCH % ITERATIONS
+        script += EXIT_NOVGIC % ITERATIONS
         if first == "duet":
             script += EXIT_SPLIT % (ITERATIONS // 4)
     if "boot" in want and strace:
@@ -189,12 +233,15 @@ def main(proj, only=None):
         out[first] = res.stdout.decode("utf-8", "replace")
     # More first VMs of a boot (emulated lab only: natively nothing reboots).
     cold = {"duet": [], "floor": []}
+    cold_texts = []
     for i in range(COLD_BOOTS if "boot" in want and not native_possible() else 0):
         first = ("duet", "floor")[i % 2]
         res = lab.run(cold_script(first), files, timeout=120)
-        r, _, _ = _parse_boot(res.stdout.decode("utf-8", "replace"))
+        text = res.stdout.decode("utf-8", "replace")
+        r, _, _ = _parse_boot(text)
         if res.status == 0 and r[first]:
             cold[first].append(r[first][0])
+            cold_texts.append(text)
     net = None
     if "net" in want:
         files["netload"] = os.path.join(proj.build_dir, "host", "netload")
@@ -233,6 +280,13 @@ def main(proj, only=None):
                                                runs_a["floor"][1:] + runs_b["floor"][1:]),
         "duet_cold_ms": _median(cold["duet"]), "floor_cold_ms": _median(cold["floor"]),
         "cold_samples": cold,
+        "cold_quartiles_ms": {k: _quartiles(v) for k, v in cold.items()},
+        "first_run_phases": first_run_phases(cold_texts),
+        "first_run_note": "Duet's phases (duet run --verbose) in its first run of a lab boot, "
+                          "after the floor's VM, against its warm runs: the excess is Duet's "
+                          "code and the kernel paths only it takes (ELF mapping, seccomp's BPF "
+                          "JIT, the guest's own code) running for the first time, which under "
+                          "emulation means QEMU translating them",
         "qemu_ms": _summary(runs_a["qemu"][1:] + runs_b["qemu"][1:]),
         "qemu_cold_ms": runs_a["qemu"][0] if runs_a["qemu"] else None,
         "qemu_note": "qemu-system-aarch64 -accel kvm -M virt booting hello.qemu-virt.elf; "
@@ -259,6 +313,13 @@ def main(proj, only=None):
         for stat in ("p50_ns", "mean_ns", "loop_mean_ns"):
             ratios["hypercall_over_floor_" + stat[:-3]] = round(
                 rows["hypercall"][stat] / max(floor["mmio_exit"][stat], 1), 3)
+    nf = rows.get("novgic_floor_mmio_exit")
+    if nf and "novgic_hypercall" in rows:  # both without a vGIC
+        ratios["novgic_hypercall_over_novgic_floor_p50"] = round(
+            rows["novgic_hypercall"]["p50_ns"] / max(nf["p50_ns"], 1), 3)
+    if nf and floor:  # the same no-op exit with and without the vGIC
+        ratios["floor_vgic_over_novgic_p50"] = round(
+            floor["mmio_exit"]["p50_ns"] / max(nf["p50_ns"], 1), 3)
     if "hvc_user" in rows and floor:  # the HVC that reaches the host vs the MMIO one
         ratios["hvc_user_over_floor_p50"] = round(
             rows["hvc_user"]["p50_ns"] / max(floor["mmio_exit"]["p50_ns"], 1), 3)
@@ -317,9 +378,18 @@ def _print_table(r):
         print("boot: duet/floor paired over %d rounds: median %.3f (quartiles %.3f-%.3f)"
               % (pr["n"], pr["median"], pr["q1"], pr["q3"]))
     if b.get("duet_cold_over_floor_cold"):
-        print("boot: cold duet/floor %.3f (medians of %d and %d first VMs of a boot)"
+        q = b.get("cold_quartiles_ms") or {}
+        print("boot: cold duet/floor %.3f (medians of %d and %d first VMs of a boot; "
+              "quartiles duet %s, floor %s ms)"
               % (b["duet_cold_over_floor_cold"], len(b["cold_samples"]["duet"]),
-                 len(b["cold_samples"]["floor"])))
+                 len(b["cold_samples"]["floor"]), q.get("duet"), q.get("floor")))
+    first = b.get("first_run_phases") or {}
+    if first:
+        print("boot: Duet's first run of a boot after the floor's, by phase (medians of %d):"
+              % max(v["n"] for v in first.values()))
+        for k, v in sorted(first.items(), key=lambda kv: -kv[1]["excess_ms"]):
+            print("  first %-40s %8.3f ms, warm %8.3f ms, +%.3f" % (k, v["first_ms"], v["warm_ms"],
+                                                                    v["excess_ms"]))
     print("boot: qemu %s ms (median warm), qemu/duet %s; cold qemu %s ms"
           % (b["qemu_ms"] and b["qemu_ms"]["median_ms"], b.get("qemu_over_duet"), b["qemu_cold_ms"]))
     print("boot: peak RSS duet hello %s KB, floor %s KB" % (b.get("duet_maxrss_kb"),
