@@ -52,6 +52,8 @@ def compare(old_path, new_path):
             np_ and "%s (%s-%s)" % (np_["median"], np_["q1"], np_["q3"])))
     print("boot cold duet/floor: old %s new %s" % (ob.get("duet_cold_over_floor_cold"),
                                                    nb.get("duet_cold_over_floor_cold")))
+    print("boot irq app/floor: old %s new %s" % (ob.get("irq_app_over_floor"),
+                                                 nb.get("irq_app_over_floor")))
     for row in ("ramfs", "dir"):  # the file row: each run's Duet over its own native
         o = (old.get("files") or {}).get(row, {}).get("duet_over_native", {})
         n = (new.get("files") or {}).get(row, {}).get("duet_over_native", {})

@@ -40,8 +40,15 @@ QEMU = ("./duet timeit %s -accel kvm -M virt,gic-version=3 -cpu host -m 64 -node
         "| sed 's/^/qemu /'")
 
 
+# An app that takes interrupts: a vGIC in the VM, the guest's GIC and timer
+# set up, 20 timer interrupts (exitbench's timer rows, 10 samples each), exit.
+IRQ_APP = ("./duet timeit ./duet run --quiet apps/exitbench.duet.elf -- 10 timer_irq "
+           "2>&1 >/dev/null | grep timeit_ms | sed 's/^/irqapp /'")
+
+
 def _boot_script(first, qemu_run):
-    """Duet hello, the bare-KVM floor and QEMU, alternated; `first` runs first (cold)."""
+    """Duet hello, the bare-KVM floor and QEMU, alternated; `first` runs first (cold).
+    Each round also boots the interrupt-taking app, after the pair."""
     duet = "./duet timeit ./duet run --quiet apps/hello.duet.elf 2>&1 >/dev/null | sed 's/^/duet /'"
     floor = "./duet timeit ./duet floor 2>&1 >/dev/null | sed 's/^/floor /'"
     qemu = QEMU % qemu_run
@@ -49,6 +56,7 @@ def _boot_script(first, qemu_run):
     lines = []
     for i in range(ROUNDS):
         lines += pair
+        lines.append(IRQ_APP)
         if i < QEMU_ROUNDS:
             lines.append(qemu)
         lines.append("./duet timeit ./duet run --verbose apps/hello.duet.elf 2>&1 >/dev/null "
@@ -108,15 +116,16 @@ def paired_ratio(duet, floor):
 
 
 def _parse_boot(text):
-    runs = {"duet": [], "floor": [], "qemu": [], "duet_rss_kb": [], "floor_rss_kb": []}
+    runs = {"duet": [], "floor": [], "qemu": [], "irqapp": [], "duet_rss_kb": [],
+            "floor_rss_kb": []}
     phases = {}
     kernel = None
     for line in text.splitlines():
-        m = re.match(r"(duet|floor|qemu) timeit_ms ([\d.]+) status (\d+)(?: maxrss_kb (\d+))?",
-                     line)
+        m = re.match(r"(duet|floor|qemu|irqapp) timeit_ms ([\d.]+) status (\d+)"
+                     r"(?: maxrss_kb (\d+))?", line)
         if m and m.group(3) == "0":
             runs[m.group(1)].append(float(m.group(2)))
-            if m.group(4) and m.group(1) != "qemu":
+            if m.group(4) and m.group(1) in ("duet", "floor"):
                 runs[m.group(1) + "_rss_kb"].append(int(m.group(4)))
         m = re.match(r"phases\d+ duet: phase (.+?)\s+([\d.]+) ms", line)
         if m:
@@ -287,6 +296,11 @@ def main(proj, only=None):
                           "code and the kernel paths only it takes (ELF mapping, seccomp's BPF "
                           "JIT, the guest's own code) running for the first time, which under "
                           "emulation means QEMU translating them",
+        "irq_app_ms": _summary(runs_a["irqapp"] + runs_b["irqapp"]),
+        "irq_app_over_floor_paired": paired_ratio(runs_a["irqapp"] + runs_b["irqapp"],
+                                                  runs_a["floor"][1:] + runs_b["floor"][1:]),
+        "irq_app_note": "duet run exitbench -- 10 timer_irq: a vGIC, the guest's GIC and timer "
+                        "set up, 20 timer interrupts; warm, one per round after the pair",
         "qemu_ms": _summary(runs_a["qemu"][1:] + runs_b["qemu"][1:]),
         "qemu_cold_ms": runs_a["qemu"][0] if runs_a["qemu"] else None,
         "qemu_note": "qemu-system-aarch64 -accel kvm -M virt booting hello.qemu-virt.elf; "
@@ -305,6 +319,9 @@ def main(proj, only=None):
         boot["duet_over_floor"] = round(boot["duet_ms"]["median_ms"] / boot["floor_ms"]["median_ms"], 3)
     if boot["duet_cold_ms"] and boot["floor_cold_ms"]:
         boot["duet_cold_over_floor_cold"] = round(boot["duet_cold_ms"] / boot["floor_cold_ms"], 3)
+    if boot["irq_app_ms"] and boot["floor_ms"]:
+        boot["irq_app_over_floor"] = round(boot["irq_app_ms"]["median_ms"] /
+                                           boot["floor_ms"]["median_ms"], 3)
     if boot["duet_ms"] and boot["qemu_ms"]:
         boot["qemu_over_duet"] = round(boot["qemu_ms"]["median_ms"] / boot["duet_ms"]["median_ms"], 3)
     floor = {"mmio_exit": rows.pop("floor_mmio_exit")} if "floor_mmio_exit" in rows else {}
@@ -383,6 +400,11 @@ def _print_table(r):
               "quartiles duet %s, floor %s ms)"
               % (b["duet_cold_over_floor_cold"], len(b["cold_samples"]["duet"]),
                  len(b["cold_samples"]["floor"]), q.get("duet"), q.get("floor")))
+    if b.get("irq_app_ms"):
+        pi = b.get("irq_app_over_floor_paired") or {}
+        print("boot: an app with interrupts (vGIC, 20 timer interrupts) %s ms (median warm), "
+              "%s the floor, paired %s" % (b["irq_app_ms"]["median_ms"], b.get("irq_app_over_floor"),
+                                           pi.get("median")))
     first = b.get("first_run_phases") or {}
     if first:
         print("boot: Duet's first run of a boot after the floor's, by phase (medians of %d):"
