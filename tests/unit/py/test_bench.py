@@ -26,6 +26,8 @@ class LabScript(unittest.TestCase):
         s = run.lab_script("duet", "qemu", {"exits"}, strace=True)
         self.assertIn("--bench-exits apps/exitbench.duet.elf", s)
         self.assertIn("--stats --bench-exits", s)  # the split, in the first boot only
+        self.assertIn("--no-vgic apps/exitbench", s)  # the rows without a vGIC,
+        self.assertIn("--no-vgic --no-sandbox", s)    # and without the sandbox too
         self.assertNotIn("timeit", s)
         self.assertNotIn("strace", s)
         self.assertNotIn("--stats", run.lab_script("floor", "qemu", {"exits"}, strace=True))

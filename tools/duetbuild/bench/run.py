@@ -28,6 +28,10 @@ EXITBENCH = "./duet run --bench-exits apps/exitbench.duet.elf -- %d\n"
 # Solo5's hvt makes no GIC, nor does Duet for an image without interrupts.
 EXIT_NOVGIC = ("./duet run --no-vgic apps/exitbench.duet.elf -- %d hypercall hvc "
                "| sed 's/^row /row novgic_/; s/^skip /skip novgic_/'\n")
+# And with no seccomp filter either (--no-sandbox): what the sandbox costs
+# each exit, against the no-vGIC rows above.
+EXIT_NOSANDBOX = ("./duet run --no-vgic --no-sandbox apps/exitbench.duet.elf -- %d hypercall "
+                  "| sed 's/^row /row nosandbox_/; s/^skip /skip nosandbox_/'\n")
 # The same with --stats: each exit split into KVM_RUN time and the host's own work.
 EXIT_SPLIT = ("./duet run --stats --bench-exits apps/exitbench.duet.elf -- %d 2>&1 >/dev/null "
               "| grep 'duet: split '\n")
@@ -210,6 +214,7 @@ def lab_script(first, qemu_run, want, strace):
         # In both boots: the second run measures the rows' run-to-run noise.
         script += EXITBENCH % ITERATIONS
         script += EXIT_NOVGIC % ITERATIONS
+        script += EXIT_NOSANDBOX % ITERATIONS
         if first == "duet":
             script += EXIT_SPLIT % (ITERATIONS // 4)
     if "boot" in want and strace:
@@ -337,6 +342,9 @@ def main(proj, only=None):
     if nf and floor:  # the same no-op exit with and without the vGIC
         ratios["floor_vgic_over_novgic_p50"] = round(
             floor["mmio_exit"]["p50_ns"] / max(nf["p50_ns"], 1), 3)
+    ns = rows.get("nosandbox_floor_mmio_exit")
+    if nf and ns:  # the same no-op exit with and without the seccomp filter
+        ratios["floor_sandbox_over_nosandbox_p50"] = round(nf["p50_ns"] / max(ns["p50_ns"], 1), 3)
     if "hvc_user" in rows and floor:  # the HVC that reaches the host vs the MMIO one
         ratios["hvc_user_over_floor_p50"] = round(
             rows["hvc_user"]["p50_ns"] / max(floor["mmio_exit"]["p50_ns"], 1), 3)
