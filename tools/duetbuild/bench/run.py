@@ -302,7 +302,8 @@ def main(proj, only=None):
                           "JIT, the guest's own code) running for the first time, which under "
                           "emulation means QEMU translating them",
         "irq_app_ms": _summary(runs_a["irqapp"] + runs_b["irqapp"]),
-        "irq_app_over_floor_paired": paired_ratio(runs_a["irqapp"] + runs_b["irqapp"],
+        # Round i's app runs right after round i's pair: pair it with that floor.
+        "irq_app_over_floor_paired": paired_ratio(runs_a["irqapp"][1:] + runs_b["irqapp"][1:],
                                                   runs_a["floor"][1:] + runs_b["floor"][1:]),
         "irq_app_note": "duet run exitbench -- 10 timer_irq: a vGIC, the guest's GIC and timer "
                         "set up, 20 timer interrupts; warm, one per round after the pair",
