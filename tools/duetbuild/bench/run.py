@@ -23,15 +23,21 @@ COLD_BOOTS = 10
 PARTS = ("exits", "boot", "net", "files", "sockets")
 # --bench-exits: the SMCCC filter (hvc_user) and the bench ioeventfd, set up on request only.
 EXITBENCH = "./duet run --bench-exits apps/exitbench.duet.elf -- %d\n"
+
+
+def _exit_rows_as(prefix, options, rows):
+    """exitbench's ROWS under `duet run OPTIONS`, each output row renamed PREFIX_NAME."""
+    return ("./duet run %s apps/exitbench.duet.elf -- %%d %s "
+            "| sed 's/^row /row %s_/; s/^skip /skip %s_/'\n" % (options, rows, prefix, prefix))
+
+
 # The exit rows again with no vGIC in the VM (--no-vgic; the image's timer
 # rows then skip): what the in-kernel GIC's state switch adds to each exit.
 # Solo5's hvt makes no GIC, nor does Duet for an image without interrupts.
-EXIT_NOVGIC = ("./duet run --no-vgic apps/exitbench.duet.elf -- %d hypercall hvc "
-               "| sed 's/^row /row novgic_/; s/^skip /skip novgic_/'\n")
+EXIT_NOVGIC = _exit_rows_as("novgic", "--no-vgic", "hypercall hvc")
 # And with no seccomp filter either (--no-sandbox): what the sandbox costs
-# each exit, against the no-vGIC rows above.
-EXIT_NOSANDBOX = ("./duet run --no-vgic --no-sandbox apps/exitbench.duet.elf -- %d hypercall "
-                  "| sed 's/^row /row nosandbox_/; s/^skip /skip nosandbox_/'\n")
+# each exit, against the no-vGIC rows.
+EXIT_NOSANDBOX = _exit_rows_as("nosandbox", "--no-vgic --no-sandbox", "hypercall")
 # The same with --stats: each exit split into KVM_RUN time and the host's own work.
 EXIT_SPLIT = ("./duet run --stats --bench-exits apps/exitbench.duet.elf -- %d 2>&1 >/dev/null "
               "| grep 'duet: split '\n")
@@ -50,13 +56,16 @@ IRQ_APP = ("./duet timeit ./duet run --quiet apps/exitbench.duet.elf -- 10 timer
            "2>&1 >/dev/null | grep timeit_ms | sed 's/^/irqapp /'")
 
 
+HELLO_TIMED = ("./duet timeit ./duet run --quiet apps/hello.duet.elf 2>&1 >/dev/null "
+               "| sed 's/^/duet /'")
+FLOOR_TIMED = "./duet timeit ./duet floor 2>&1 >/dev/null | sed 's/^/floor /'"
+
+
 def _boot_script(first, qemu_run):
     """Duet hello, the bare-KVM floor and QEMU, alternated; `first` runs first (cold).
     Each round also boots the interrupt-taking app, after the pair."""
-    duet = "./duet timeit ./duet run --quiet apps/hello.duet.elf 2>&1 >/dev/null | sed 's/^/duet /'"
-    floor = "./duet timeit ./duet floor 2>&1 >/dev/null | sed 's/^/floor /'"
     qemu = QEMU % qemu_run
-    pair = [duet, floor] if first == "duet" else [floor, duet]
+    pair = [HELLO_TIMED, FLOOR_TIMED] if first == "duet" else [FLOOR_TIMED, HELLO_TIMED]
     lines = []
     for i in range(ROUNDS):
         lines += pair
@@ -81,12 +90,9 @@ VERBOSE = ("./duet run --verbose apps/hello.duet.elf 2>&1 >/dev/null | grep 'due
 def cold_script(first):
     """A short lab boot: `first` (duet hello or the floor) as its first VM, then
     the other; after the floor, Duet's first and warm phases."""
-    cmds = {"duet": "./duet timeit ./duet run --quiet apps/hello.duet.elf 2>&1 >/dev/null "
-                    "| sed 's/^/duet /'",
-            "floor": "./duet timeit ./duet floor 2>&1 >/dev/null | sed 's/^/floor /'"}
     if first == "floor":
-        return "\n".join([cmds["floor"], VERBOSE % "first", VERBOSE % "warm", VERBOSE % "warm"]) + "\n"
-    return cmds["duet"] + "\n" + cmds["floor"] + "\n"
+        return "\n".join([FLOOR_TIMED, VERBOSE % "first", VERBOSE % "warm", VERBOSE % "warm"]) + "\n"
+    return HELLO_TIMED + "\n" + FLOOR_TIMED + "\n"
 
 
 def first_run_phases(texts):
